@@ -20,36 +20,6 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// Options are the parts of the settings that change the model itself.
-type Options struct {
-	// DoneNames are the section names (compared case-folded) that make a done section.
-	DoneNames []string
-	// Sections binds section names (case-folded) to state types: todo, in_progress,
-	// on_hold, done, cancelled.
-	Sections map[string]string
-	// ExtendedStatuses enables the [-] [/] [>] [!] checkboxes.
-	ExtendedStatuses bool
-}
-
-// DefaultDoneNames are the section names that make a done section by default.
-var DefaultDoneNames = []string{"done", "completed", "complete", "finished", "archive", "archived", "完成", "已完成"}
-
-// DefaultOptions returns the options used by Parse.
-func DefaultOptions() Options {
-	return Options{DoneNames: DefaultDoneNames, Sections: DefaultSectionStates(), ExtendedStatuses: true}
-}
-
-// DefaultSectionStates returns the default binding of well-known section names to
-// state types.
-func DefaultSectionStates() map[string]string {
-	return map[string]string{
-		"doing": "in_progress", "in progress": "in_progress", "wip": "in_progress", "进行中": "in_progress",
-		"wait": "on_hold", "waiting": "on_hold", "blocked": "on_hold", "on hold": "on_hold",
-		"plan": "todo", "todo": "todo", "to do": "todo", "backlog": "todo", "next": "todo", "计划": "todo",
-		"cancelled": "cancelled", "canceled": "cancelled",
-	}
-}
-
 // markdown is the goldmark instance shared by every parse: CommonMark plus the GFM
 // extensions that change structure (tables, strikethrough, autolinks) and heading
 // attributes for {#id}. goldmark's own task-list extension is not used: planls's
@@ -59,12 +29,17 @@ var markdown = goldmark.New(
 	goldmark.WithParserOptions(parser.WithAttribute()),
 )
 
-// Parse parses src with the default options. It never fails and never panics.
-func Parse(src []byte) *Plan { return ParseWith(src, DefaultOptions()) }
+// defaultSettings are the settings Parse uses.
+var defaultSettings = DefaultSettings()
 
-// ParseWith parses src into a Plan. It never fails: any text gives a model, and
-// an internal error degrades to an empty model with Err set instead of a panic.
-func ParseWith(src []byte, opt Options) (p *Plan) {
+// Parse parses src with the default settings. It never fails and never panics.
+func Parse(src []byte) *Plan { return ParseWith(src, defaultSettings) }
+
+// ParseWith parses src into a Plan; of the settings it uses the done names, the
+// section state bindings and ExtendedStatuses. It never fails: any text gives a
+// model, and an internal error degrades to an empty model with Err set instead of
+// a panic.
+func ParseWith(src []byte, s Settings) (p *Plan) {
 	lines, crlf := lineStarts(src)
 	defer func() {
 		if r := recover(); r != nil {
@@ -74,7 +49,7 @@ func ParseWith(src []byte, opt Options) (p *Plan) {
 	b := &builder{
 		p:     &Plan{Src: src, Lines: lines, CRLF: crlf},
 		src:   src,
-		opt:   opt,
+		opt:   s,
 		tasks: map[ast.Node]*Task{},
 		lists: map[ast.Node]*List{},
 	}
@@ -86,7 +61,7 @@ func ParseWith(src []byte, opt Options) (p *Plan) {
 type builder struct {
 	p     *Plan
 	src   []byte
-	opt   Options
+	opt   Settings
 	tasks map[ast.Node]*Task
 	lists map[ast.Node]*List
 	refs  map[string]*RefDef
@@ -157,11 +132,39 @@ func (b *builder) parse() {
 			l.Dest = d.Dest
 		}
 	}
+	b.trimTrailingComments()
 	b.sections(headings)
 	b.anchors(headings)
 	b.place()
 	sort.SliceStable(p.Code, func(i, j int) bool { return p.Code[i].Start < p.Code[j].Start })
 	sort.SliceStable(p.Links, func(i, j int) bool { return p.Links[i].Span.Start < p.Links[j].Span.Start })
+}
+
+// trimTrailingComments removes HTML comments (and the space before them) from the
+// end of task and heading text: an invisible "<!-- note -->" at the end of a line
+// is not part of what the line says.
+func (b *builder) trimTrailingComments() {
+	trim := func(sp Span) Span {
+		for sp.End > sp.Start && bytes.HasSuffix(b.src[sp.Start:sp.End], []byte("-->")) {
+			i := sort.Search(len(b.p.Code), func(i int) bool { return b.p.Code[i].End >= sp.End })
+			if i == len(b.p.Code) || b.p.Code[i].End != sp.End || b.p.Code[i].Start < sp.Start {
+				break
+			}
+			sp.End = trimRightSpace(b.src, sp.Start, b.p.Code[i].Start)
+		}
+		return sp
+	}
+	sort.SliceStable(b.p.Code, func(i, j int) bool { return b.p.Code[i].Start < b.p.Code[j].Start })
+	for _, t := range b.p.Tasks {
+		if sp := trim(t.TextSpan); sp != t.TextSpan && sp.End > sp.Start {
+			t.TextSpan = sp
+			t.Text = string(b.src[sp.Start:sp.End])
+			t.Line.End = sp.End
+		}
+	}
+	for _, h := range b.p.Headings {
+		h.TextSpan = trim(h.TextSpan)
+	}
 }
 
 // pos returns a node's start offset clamped into the source.
@@ -792,7 +795,7 @@ func (b *builder) sections(headings []*Heading) {
 			s.Parent.Children = append(s.Parent.Children, s)
 		}
 		s.Span.Start = h.Span.Start
-		s.State = b.stateOf(s.Key)
+		s.State = b.stateOf(s.Name)
 		if s.State == "" && s.Parent != nil {
 			s.State = s.Parent.State
 		}
@@ -808,19 +811,10 @@ func (b *builder) sections(headings []*Heading) {
 	}
 }
 
-// stateOf returns the state type bound to a folded section name, or "".
-func (b *builder) stateOf(key string) string {
-	for _, d := range b.opt.DoneNames {
-		if Fold(d) == key {
-			return "done"
-		}
-	}
-	for name, state := range b.opt.Sections {
-		if Fold(name) == key {
-			return state
-		}
-	}
-	return ""
+// stateOf returns the state type bound to a section name, or "".
+func (b *builder) stateOf(name string) string {
+	state, _ := b.opt.StateOf(name)
+	return state
 }
 
 // anchors computes every heading's GitHub slug and kramdown id, with repeats

@@ -238,3 +238,6 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// fstestRead reads a file from disk for tests.
+func fstestRead(name string) ([]byte, error) { return os.ReadFile(name) }

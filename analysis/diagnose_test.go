@@ -1,0 +1,175 @@
+// This file defines the diagnostic marker runner. Every testdata/diagnostics/*.txtar
+// is a small workspace: its files (any name; .planls.json is read as settings)
+// form an fstest.MapFS, and every Markdown file in it is diagnosed. A line of a
+// Markdown file claims diagnostics with an end-of-line HTML comment:
+//
+//	<!-- @diag(code) -->                 a diagnostic with this code starts on this line
+//	<!-- @diag(code, "text") -->         ... and its span is exactly the first "text" on the line
+//	<!-- @diag(code, "text", "msg") -->  ... and its message contains msg
+//
+// A comment alone on its line claims for the line above it (for lines that a
+// trailing comment would change, such as link reference definitions).
+// Several markers may share one comment. Every diagnostic must be claimed by a
+// marker and every marker must claim a diagnostic, so new noise fails loudly.
+
+package analysis
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// diagMarker is one @diag marker.
+type diagMarker struct {
+	file string
+	line int // 0-based
+	code string
+	text string
+	msg  string
+	used bool
+}
+
+// markerRE matches one @diag(...) marker; the arguments are Go-quoted strings.
+var markerRE = regexp.MustCompile(`@diag\(([a-z-]+)((?:\s*,\s*"(?:[^"\\]|\\.)*")*)\)`)
+
+// argRE matches one quoted argument.
+var argRE = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// parseDiagMarkers returns the @diag markers of a file.
+func parseDiagMarkers(t testing.TB, name string, src []byte) []*diagMarker {
+	var out []*diagMarker
+	for i, line := range strings.Split(string(src), "\n") {
+		c := strings.LastIndex(line, "<!--")
+		if c < 0 {
+			continue
+		}
+		target := i
+		if strings.TrimSpace(line[:c]) == "" {
+			target = i - 1
+		}
+		for _, m := range markerRE.FindAllStringSubmatch(line[c:], -1) {
+			dm := &diagMarker{file: name, line: target, code: m[1]}
+			for j, a := range argRE.FindAllString(m[2], -1) {
+				s, err := strconv.Unquote(a)
+				if err != nil {
+					t.Fatalf("%s:%d: bad marker argument %s", name, i+1, a)
+				}
+				if j == 0 {
+					dm.text = s
+				} else {
+					dm.msg = s
+				}
+			}
+			out = append(out, dm)
+		}
+	}
+	return out
+}
+
+// loadWorkspace reads a marker archive into an fs and its settings.
+func loadWorkspace(t testing.TB, path string) (fstest.MapFS, Settings, []string) {
+	_, files := readTxtar(t, path)
+	fsys := fstest.MapFS{}
+	var mds []string
+	for name, data := range files {
+		if strings.HasSuffix(name, ".crlf.md") {
+			data = []byte(strings.ReplaceAll(string(data), "\n", "\r\n"))
+			name = strings.TrimSuffix(name, ".crlf.md") + ".md"
+		}
+		fsys[name] = &fstest.MapFile{Data: []byte(strings.ReplaceAll(string(data), "<TAB>", "\t"))}
+		if strings.HasSuffix(name, ".md") {
+			mds = append(mds, name)
+		}
+	}
+	sort.Strings(mds)
+	s := DefaultSettings()
+	if cfg, ok := fsys[ConfigFileName]; ok {
+		var warns []Warning
+		s, warns = DecodeSettings(cfg.Data, s)
+		if len(warns) > 0 {
+			t.Fatalf("%s: settings warnings: %v", path, warns)
+		}
+	}
+	return fsys, s, mds
+}
+
+func TestDiagnosticMarkers(t *testing.T) {
+	paths, _ := filepath.Glob("../testdata/diagnostics/*.txtar")
+	if len(paths) == 0 {
+		t.Fatal("no testdata/diagnostics files")
+	}
+	for _, path := range paths {
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
+			fsys, s, mds := loadWorkspace(t, path)
+			cache := &FileCache{}
+			for _, name := range mds {
+				src := fsys[name].Data
+				p := ParseWith(src, s)
+				diags := Diagnose(p, Env{Settings: s, FS: fsys, Path: name, Root: ".", Cache: cache})
+				markers := parseDiagMarkers(t, name, src)
+				for _, d := range diags {
+					if !claim(p, d, markers) {
+						t.Errorf("%s:%d: unclaimed diagnostic %s %q at %q: %s", name, p.LineOf(d.Span.Start)+1, d.Code,
+							d.Severity, src[d.Span.Start:d.Span.End], d.Message)
+					}
+				}
+				for _, m := range markers {
+					if !m.used {
+						t.Errorf("%s:%d: marker @diag(%s, %q) matched no diagnostic", name, m.line+1, m.code, m.text)
+					}
+				}
+			}
+		})
+	}
+}
+
+// claim marks the first unused marker that matches d, reporting whether there was one.
+func claim(p *Plan, d Diagnostic, markers []*diagMarker) bool {
+	line := p.LineOf(d.Span.Start)
+	for _, m := range markers {
+		if m.used || m.line != line || m.code != d.Code {
+			continue
+		}
+		if m.text != "" {
+			ls, le := p.LineStart(line), p.LineEnd(line)
+			i := strings.Index(string(p.Src[ls:le]), m.text)
+			if i < 0 || d.Span != (Span{ls + i, ls + i + len(m.text)}) {
+				continue
+			}
+		}
+		if m.msg != "" && !strings.Contains(d.Message, m.msg) {
+			continue
+		}
+		m.used = true
+		return true
+	}
+	return false
+}
+
+// TestDiagnoseExample pins the findings on the bundled example: a real plan file
+// has nothing to report under the default settings.
+func TestDiagnoseExample(t *testing.T) {
+	fsys := fstest.MapFS{}
+	src, err := readFileFromTestdata("examples/wenfh2020-plan.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys["plan.md"] = &fstest.MapFile{Data: src}
+	p := Parse(src)
+	for _, d := range Diagnose(p, Env{Settings: DefaultSettings(), FS: fsys, Path: "plan.md", Root: "."}) {
+		t.Errorf("unexpected %s at line %d: %s", d.Code, p.LineOf(d.Span.Start)+1, d.Message)
+	}
+}
+
+// readFileFromTestdata reads a file under ../testdata.
+func readFileFromTestdata(name string) ([]byte, error) {
+	return fstestRead(filepath.Join("..", "testdata", name))
+}
+
+var _ = fmt.Sprint
