@@ -244,6 +244,8 @@ func anchorProblem(target *Plan, env *Env, frag string, dest Span, where string)
 	if best := closest(frag, names); best != "" {
 		d.Message = fmt.Sprintf("No heading or anchor %q in %s; did you mean %q?", "#"+frag, where, "#"+best)
 		d.Fix = &FixHint{Replace: best}
+	} else if len(names) > 0 {
+		d.Message = fmt.Sprintf("No heading or anchor %q in %s. Fix the link or add the heading.", "#"+frag, where)
 	} else {
 		d.Message = fmt.Sprintf("No heading or anchor %q in %s, which has no headings.", "#"+frag, where)
 	}
