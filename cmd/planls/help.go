@@ -27,7 +27,7 @@ func runHelp(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout, "\nUsage:")
 	for _, name := range order {
 		if c, ok := commands[name]; ok {
-			fmt.Fprintf(stdout, "  %-44s %s\n", c.usage, c.summary)
+			fmt.Fprintf(stdout, "  %s\n      %s\n", c.usage, c.summary)
 		}
 	}
 	fmt.Fprintln(stdout, "\nWith no command, planls serves LSP on stdio (for editors).")
