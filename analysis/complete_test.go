@@ -1,25 +1,18 @@
 // This file defines the completion marker runner. Every testdata/completion/*.txtar
 // is a workspace like the diagnostics ones; a line of a Markdown file asks for
-// completion with an end-of-line comment
-//
-//	<!-- @complete("prefix", "insert1", "insert2", …) -->
-//
-// The cursor is placed right after the first occurrence of "prefix" on the line,
-// and the items' Insert texts must be exactly the listed ones, in order ("-" alone
-// means: no items). Each item's Replace span must end at the cursor.
+// completion with an end-of-line <!-- @complete("prefix", "insert1", …) -->
+// (see package markers). The items' Insert texts must be exactly the listed ones,
+// in order, and each item's Replace span must end at the cursor.
 
 package analysis
 
 import (
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
-)
 
-// completeRE matches one @complete marker with its quoted arguments.
-var completeRE = regexp.MustCompile(`@complete\(((?:\s*"(?:[^"\\]|\\.)*"\s*,?)*)\)`)
+	"github.com/planls/planls/analysis/markers"
+)
 
 func TestCompletionMarkers(t *testing.T) {
 	paths, _ := filepath.Glob("../testdata/completion/*.txtar")
@@ -29,50 +22,32 @@ func TestCompletionMarkers(t *testing.T) {
 	for _, path := range paths {
 		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
 			fsys, s, mds := loadWorkspace(t, path)
-			markers := 0
+			count := 0
 			for _, name := range mds {
 				src := fsys[name].Data
 				p := ParseWith(src, s)
-				for i, line := range strings.Split(string(src), "\n") {
-					c := strings.LastIndex(line, "<!--")
-					if c < 0 {
-						continue
+				ms, err := markers.Completes(src)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				for _, m := range ms {
+					count++
+					off := p.LineStart(m.Line) + m.Col
+					items := Complete(p, off, CompletionEnv{Settings: s, FS: fsys, Path: name, Root: ".",
+						SectionNames: []string{"review", "Doing"}})
+					var got []string
+					for _, it := range items {
+						got = append(got, it.Insert)
+						if it.Replace.End != off || it.Replace.Start > off {
+							t.Errorf("%s:%d: item %q replaces %v, which does not end at the cursor %d", name, m.Line+1, it.Insert, it.Replace, off)
+						}
 					}
-					for _, m := range completeRE.FindAllStringSubmatch(line[c:], -1) {
-						markers++
-						var args []string
-						for _, a := range argRE.FindAllString(m[1], -1) {
-							u, err := strconv.Unquote(a)
-							if err != nil {
-								t.Fatalf("%s:%d: bad argument %s", name, i+1, a)
-							}
-							args = append(args, u)
-						}
-						at := strings.Index(line, args[0])
-						if at < 0 {
-							t.Fatalf("%s:%d: prefix %q not on the line", name, i+1, args[0])
-						}
-						off := p.LineStart(i) + at + len(args[0])
-						items := Complete(p, off, CompletionEnv{Settings: s, FS: fsys, Path: name, Root: ".",
-							SectionNames: []string{"review", "Doing"}})
-						var got []string
-						for _, it := range items {
-							got = append(got, it.Insert)
-							if it.Replace.End != off || it.Replace.Start > off {
-								t.Errorf("%s:%d: item %q replaces %v, which does not end at the cursor %d", name, i+1, it.Insert, it.Replace, off)
-							}
-						}
-						want := args[1:]
-						if len(want) == 1 && want[0] == "-" {
-							want = nil
-						}
-						if strings.Join(got, "|") != strings.Join(want, "|") {
-							t.Errorf("%s:%d: after %q got %q, want %q", name, i+1, args[0], got, want)
-						}
+					if strings.Join(got, "|") != strings.Join(m.Want, "|") {
+						t.Errorf("%s:%d: after %q got %q, want %q", name, m.Line+1, m.Prefix, got, m.Want)
 					}
 				}
 			}
-			if markers == 0 {
+			if count == 0 {
 				t.Fatal("no @complete markers")
 			}
 		})

@@ -15,62 +15,14 @@
 package analysis
 
 import (
-	"fmt"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/planls/planls/analysis/markers"
 )
-
-// diagMarker is one @diag marker.
-type diagMarker struct {
-	file string
-	line int // 0-based
-	code string
-	text string
-	msg  string
-	used bool
-}
-
-// markerRE matches one @diag(...) marker; the arguments are Go-quoted strings.
-var markerRE = regexp.MustCompile(`@diag\(([a-z-]+)((?:\s*,\s*"(?:[^"\\]|\\.)*")*)\)`)
-
-// argRE matches one quoted argument.
-var argRE = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
-
-// parseDiagMarkers returns the @diag markers of a file.
-func parseDiagMarkers(t testing.TB, name string, src []byte) []*diagMarker {
-	var out []*diagMarker
-	for i, line := range strings.Split(string(src), "\n") {
-		c := strings.LastIndex(line, "<!--")
-		if c < 0 {
-			continue
-		}
-		target := i
-		if strings.TrimSpace(line[:c]) == "" {
-			target = i - 1
-		}
-		for _, m := range markerRE.FindAllStringSubmatch(line[c:], -1) {
-			dm := &diagMarker{file: name, line: target, code: m[1]}
-			for j, a := range argRE.FindAllString(m[2], -1) {
-				s, err := strconv.Unquote(a)
-				if err != nil {
-					t.Fatalf("%s:%d: bad marker argument %s", name, i+1, a)
-				}
-				if j == 0 {
-					dm.text = s
-				} else {
-					dm.msg = s
-				}
-			}
-			out = append(out, dm)
-		}
-	}
-	return out
-}
 
 // loadWorkspace reads a marker archive into an fs and its settings.
 func loadWorkspace(t testing.TB, path string) (fstest.MapFS, Settings, []string) {
@@ -112,44 +64,26 @@ func TestDiagnosticMarkers(t *testing.T) {
 				src := fsys[name].Data
 				p := ParseWith(src, s)
 				diags := Diagnose(p, Env{Settings: s, FS: fsys, Path: name, Root: ".", Cache: cache})
-				markers := parseDiagMarkers(t, name, src)
+				ms, err := markers.Diags(src)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
 				for _, d := range diags {
-					if !claim(p, d, markers) {
+					line := p.LineOf(d.Span.Start)
+					ls := p.LineStart(line)
+					if !markers.Claim(ms, line, string(src[ls:p.LineEnd(line)]), d.Span.Start-ls, d.Span.End-ls, d.Code, d.Message) {
 						t.Errorf("%s:%d: unclaimed diagnostic %s %q at %q: %s", name, p.LineOf(d.Span.Start)+1, d.Code,
 							d.Severity, src[d.Span.Start:d.Span.End], d.Message)
 					}
 				}
-				for _, m := range markers {
-					if !m.used {
-						t.Errorf("%s:%d: marker @diag(%s, %q) matched no diagnostic", name, m.line+1, m.code, m.text)
+				for _, m := range ms {
+					if !m.Used {
+						t.Errorf("%s:%d: marker @diag(%s, %q) matched no diagnostic", name, m.Line+1, m.Code, m.Text)
 					}
 				}
 			}
 		})
 	}
-}
-
-// claim marks the first unused marker that matches d, reporting whether there was one.
-func claim(p *Plan, d Diagnostic, markers []*diagMarker) bool {
-	line := p.LineOf(d.Span.Start)
-	for _, m := range markers {
-		if m.used || m.line != line || m.code != d.Code {
-			continue
-		}
-		if m.text != "" {
-			ls, le := p.LineStart(line), p.LineEnd(line)
-			i := strings.Index(string(p.Src[ls:le]), m.text)
-			if i < 0 || d.Span != (Span{ls + i, ls + i + len(m.text)}) {
-				continue
-			}
-		}
-		if m.msg != "" && !strings.Contains(d.Message, m.msg) {
-			continue
-		}
-		m.used = true
-		return true
-	}
-	return false
 }
 
 // TestDiagnoseExample pins the findings on the bundled example: a real plan file
@@ -171,5 +105,3 @@ func TestDiagnoseExample(t *testing.T) {
 func readFileFromTestdata(name string) ([]byte, error) {
 	return fstestRead(filepath.Join("..", "testdata", name))
 }
-
-var _ = fmt.Sprint

@@ -72,6 +72,7 @@ func (s *server) initialize(raw jsonrpc2.RawMessage) (any, error) {
 	s.encoding = enc
 	s.client = client
 	s.mu.Unlock()
+	s.pendingWarnings = s.ws.setRoots(&p)
 
 	name := "unknown client"
 	if p.ClientInfo.Name != "" {
@@ -126,6 +127,7 @@ func (s *server) capabilities(enc Encoding, client *protocol.ClientCapabilities)
 // deadlock the read loop.
 func (s *server) initialized(ctx context.Context, _ jsonrpc2.RawMessage) {
 	s.logf("initialized")
+	go s.afterInitialized(context.WithoutCancel(ctx))
 }
 
 // shutdown answers the shutdown request: from now on requests are refused.

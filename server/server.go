@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/planls/planls/analysis"
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 )
@@ -74,6 +75,14 @@ func handlers() []handler {
 		notification(protocol.MethodTextDocumentDidChange, (*server).didChange, nil),
 		notification(protocol.MethodTextDocumentDidSave, (*server).didSave, nil),
 		notification(protocol.MethodTextDocumentDidClose, (*server).didClose, nil),
+		notification(protocol.MethodWorkspaceDidChangeConfiguration, (*server).didChangeConfiguration, nil),
+		request(protocol.MethodTextDocumentDiagnostic, (*server).diagnostic, diagnosticCapability),
+		request(protocol.MethodTextDocumentCompletion, (*server).completion, completionCapability),
+		request(protocol.MethodTextDocumentCodeAction, (*server).codeAction, codeActionCapability),
+		request(protocol.MethodCodeActionResolve, (*server).resolveCodeAction, nil),
+		request(protocol.MethodTextDocumentFormatting, (*server).formatting, formattingCapability),
+		request(protocol.MethodTextDocumentWillSaveWaitUntil, (*server).willSaveWaitUntil, nil),
+		request(protocol.MethodWorkspaceExecuteCommand, (*server).executeCommand, executeCommandCapability),
 	}
 }
 
@@ -145,12 +154,16 @@ type server struct {
 	listeners []documentListener
 
 	docs documentStore
+	ws   workspace
+	diag *diagnostics
 
 	mu       sync.Mutex
 	state    lifecycleState
 	encoding Encoding                     // negotiated at initialize
 	client   *protocol.ClientCapabilities // from initialize; nil before
 	exited   chan struct{}                // closed by the exit notification
+	// pendingWarnings are settings warnings found before the client could be told.
+	pendingWarnings []analysis.Warning
 	exitOnce sync.Once
 
 	inflight inflight
@@ -169,6 +182,7 @@ func newServer(opts Options, hs []handler) *server {
 	for _, h := range hs {
 		s.methods[h.method] = h
 	}
+	s.diag = newDiagnostics(s)
 	return s
 }
 

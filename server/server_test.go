@@ -27,7 +27,11 @@ func TestLifecycle(t *testing.T) {
 	wantResult(t, r, `{
 		"capabilities": {
 			"positionEncoding": "utf-16",
-			"textDocumentSync": {"openClose": true, "change": 2, "save": {"includeText": false}}
+			"textDocumentSync": {"openClose": true, "change": 2, "save": {"includeText": false}},
+			"completionProvider": {"triggerCharacters": ["#", "(", "/", "[", " "]},
+			"codeActionProvider": {"codeActionKinds": ["quickfix", "refactor.move", "refactor.rewrite", "source.fixAll.planls"]},
+			"documentFormattingProvider": true,
+			"executeCommandProvider": {"commands": ["planls.toggleTask", "planls.markDone", "planls.reopen", "planls.moveTask", "planls.stats"]}
 		},
 		"serverInfo": {"name": "planls", "version": "test"}
 	}`)

@@ -14,16 +14,23 @@ import (
 	"go.lsp.dev/uri"
 )
 
-// syncCapability announces open/close notifications, incremental changes
-// and save notifications without text.
-func syncCapability(caps *protocol.ServerCapabilities, _ *protocol.ClientCapabilities) {
+// syncCapability announces open/close notifications, incremental changes,
+// save notifications without text, and willSaveWaitUntil to clients that send it.
+func syncCapability(caps *protocol.ServerCapabilities, client *protocol.ClientCapabilities) {
 	openClose, includeText := true, false
 	change := protocol.TextDocumentSyncKindIncremental
-	caps.TextDocumentSync = &protocol.TextDocumentSyncOptions{
+	opts := &protocol.TextDocumentSyncOptions{
 		OpenClose: &openClose,
 		Change:    &change,
 		Save:      &protocol.SaveOptions{IncludeText: &includeText},
 	}
+	// willSaveWaitUntil returns the fix-all edits when fixOnSave is on.
+	if client != nil && client.TextDocument != nil && client.TextDocument.Synchronization != nil &&
+		client.TextDocument.Synchronization.WillSaveWaitUntil != nil && *client.TextDocument.Synchronization.WillSaveWaitUntil {
+		yes := true
+		opts.WillSaveWaitUntil = &yes
+	}
+	caps.TextDocumentSync = opts
 }
 
 // publish tells every listener about ev. A listener that panics is logged

@@ -1,0 +1,142 @@
+package server
+
+// This file defines textDocument/codeAction and codeAction/resolve: the task
+// actions (Move to, Mark done, Reopen, Toggle checkbox), the quick fixes and
+// fix-all, computed by analysis.Actions and analysis.FixAllAction.
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/planls/planls/analysis"
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+)
+
+// codeActionCapability announces code actions with their kinds, and resolve
+// when the client can resolve edits lazily.
+func codeActionCapability(caps *protocol.ServerCapabilities, client *protocol.ClientCapabilities) {
+	opts := &protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{
+		protocol.CodeActionKind(analysis.KindQuickFix), protocol.CodeActionKind(analysis.KindMove),
+		protocol.CodeActionKind(analysis.KindRewrite), protocol.CodeActionKind(analysis.KindFixAll),
+	}}
+	if clientResolvesEdits(client) {
+		yes := true
+		opts.ResolveProvider = &yes
+	}
+	caps.CodeActionProvider = opts
+}
+
+// clientResolvesEdits reports whether the client can resolve a code action's edit.
+func clientResolvesEdits(c *protocol.ClientCapabilities) bool {
+	if c == nil || c.TextDocument == nil || c.TextDocument.CodeAction == nil {
+		return false
+	}
+	return slices.Contains(c.TextDocument.CodeAction.ResolveSupport.Properties, "edit")
+}
+
+// actionData is the data of an action whose edit is resolved later.
+type actionData struct {
+	URI     uri.URI        `json:"uri"`
+	Version int32          `json:"version"`
+	Range   protocol.Range `json:"range"`
+	Title   string         `json:"title"`
+}
+
+// kindWanted reports whether kind is selected by the only filter of a request
+// (an empty filter selects every kind but source actions).
+func kindWanted(kind string, only []protocol.CodeActionKind) bool {
+	if len(only) == 0 {
+		return !strings.HasPrefix(kind, "source")
+	}
+	for _, o := range only {
+		if kind == string(o) || strings.HasPrefix(kind, string(o)+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// codeAction answers textDocument/codeAction.
+func (s *server) codeAction(ctx context.Context, snap snapshot, p *protocol.CodeActionParams) ([]*protocol.CodeAction, error) {
+	out := []*protocol.CodeAction{}
+	doc := snap.document(p.TextDocument.URI)
+	if doc == nil {
+		return out, nil
+	}
+	env := s.envFor(doc.uri)
+	plan := s.plan(doc, env.settings)
+	sel := s.toSpan(doc, p.Range)
+	diags := analysis.Diagnose(plan, env.analysisEnv(nil))
+	pdiags := s.toDiagnostics(doc, env, plan, diags)
+	now := time.Now()
+	lazy := clientResolvesEdits(s.clientCapabilities())
+	for _, a := range analysis.Actions(plan, sel, env.settings, diags, now) {
+		if !kindWanted(a.Kind, p.Context.Only) {
+			continue
+		}
+		ca := s.toCodeAction(doc, env, a, pdiags)
+		if lazy && a.Kind != analysis.KindQuickFix {
+			ca.Edit = nil
+			raw, _ := json.Marshal(actionData{URI: doc.uri, Version: doc.version, Range: p.Range, Title: a.Title})
+			ca.Data = raw
+		}
+		out = append(out, ca)
+	}
+	if kindWanted(analysis.KindFixAll, p.Context.Only) && len(p.Context.Only) > 0 {
+		if a, ok := analysis.FixAllAction(plan, env.settings, now); ok {
+			out = append(out, s.toCodeAction(doc, env, a, nil))
+		}
+	}
+	return out, nil
+}
+
+// toCodeAction converts an analysis action; pdiags are the LSP forms of the
+// diagnostics given to analysis.Actions, in the same order.
+func (s *server) toCodeAction(doc *document, env docEnv, a analysis.Action, pdiags []protocol.Diagnostic) *protocol.CodeAction {
+	kind := protocol.CodeActionKind(a.Kind)
+	ca := &protocol.CodeAction{Title: a.Title, Kind: &kind}
+	if a.Preferred {
+		yes := true
+		ca.IsPreferred = &yes
+	}
+	for _, i := range a.Diagnostics {
+		if i >= 0 && i < len(pdiags) {
+			ca.Diagnostics = append(ca.Diagnostics, pdiags[i])
+		}
+	}
+	var create uri.URI
+	if a.CreateFile != "" && env.root != "" {
+		create = uri.File(filepath.Join(env.root, filepath.FromSlash(a.CreateFile)))
+	}
+	ca.Edit = s.workspaceEdit(doc, a.Edits, create)
+	return ca
+}
+
+// resolveCodeAction answers codeAction/resolve: the edit of an action offered
+// without one, recomputed for the same document version and selection.
+func (s *server) resolveCodeAction(ctx context.Context, snap snapshot, ca *protocol.CodeAction) (*protocol.CodeAction, error) {
+	var data actionData
+	if len(ca.Data) == 0 || json.Unmarshal(ca.Data, &data) != nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "code action %q has no planls data to resolve", ca.Title)
+	}
+	doc := snap.document(data.URI)
+	if doc == nil || doc.version != data.Version {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "the document changed since the action %q was offered; ask again", ca.Title)
+	}
+	env := s.envFor(doc.uri)
+	plan := s.plan(doc, env.settings)
+	diags := analysis.Diagnose(plan, env.analysisEnv(nil))
+	for _, a := range analysis.Actions(plan, s.toSpan(doc, data.Range), env.settings, diags, time.Now()) {
+		if a.Title == ca.Title {
+			ca.Edit = s.toCodeAction(doc, env, a, nil).Edit
+			return ca, nil
+		}
+	}
+	return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "the action %q no longer applies", ca.Title)
+}

@@ -1,0 +1,247 @@
+package server
+
+// This file defines how diagnostics reach the client: pushed with
+// textDocument/publishDiagnostics after open and change (debounced, computed off
+// the read loop, stale results dropped), or pulled with textDocument/diagnostic
+// when the client supports that (and then never pushed). While the user types,
+// link and checkbox findings on the line being edited are held back until a
+// pause, so a half-typed link is not flagged.
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"time"
+
+	"github.com/planls/planls/analysis"
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+)
+
+// Timing of the diagnostics after a change.
+const (
+	// fastDelay is the debounce before the first diagnostics after a keystroke.
+	fastDelay = 30 * time.Millisecond
+	// quietDelay is the pause after which the line being typed is checked too.
+	quietDelay = 800 * time.Millisecond
+)
+
+// typingCodes are the codes held back on the line being typed.
+var typingCodes = map[string]bool{"missing-file": true, "missing-anchor": true, "malformed-checkbox": true, "dead-url": true}
+
+// diagnostics schedules and publishes the diagnostics of open documents.
+type diagnostics struct {
+	s    *server
+	mu   sync.Mutex
+	docs map[uri.URI]*diagDoc
+}
+
+// diagDoc is the diagnostics state of one open document.
+type diagDoc struct {
+	fast, slow  *time.Timer
+	text        []byte    // the text last seen, to find the line being typed
+	typingLine  int       // 0-based line of the last edit, -1 when none
+	typingUntil time.Time // when the typing line counts as finished
+	seq         int       // sequence number of the latest scheduled run
+	published   int       // sequence number of the latest published run
+}
+
+// newDiagnostics returns the scheduler of s and registers it for document events.
+func newDiagnostics(s *server) *diagnostics {
+	d := &diagnostics{s: s, docs: map[uri.URI]*diagDoc{}}
+	s.listen(d.event)
+	return d
+}
+
+// pullMode reports whether the client pulls diagnostics (textDocument/diagnostic).
+func (d *diagnostics) pullMode() bool {
+	c := d.s.clientCapabilities()
+	return c != nil && c.TextDocument != nil && c.TextDocument.Diagnostic != nil
+}
+
+// diagnosticCapability announces pull diagnostics to clients that support them.
+func diagnosticCapability(caps *protocol.ServerCapabilities, client *protocol.ClientCapabilities) {
+	if client != nil && client.TextDocument != nil && client.TextDocument.Diagnostic != nil {
+		id := "planls"
+		caps.DiagnosticProvider = &protocol.DiagnosticOptions{Identifier: &id, InterFileDependencies: true}
+	}
+}
+
+// event reacts to a document event on the read loop; it only starts timers.
+func (d *diagnostics) event(ev documentEvent) {
+	u := ev.doc.uri
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	st := d.docs[u]
+	switch ev.kind {
+	case documentOpened:
+		if st != nil {
+			st.stop()
+		}
+		st = &diagDoc{text: ev.doc.text, typingLine: -1}
+		d.docs[u] = st
+		d.schedule(u, st, 0, false)
+	case documentChanged:
+		if st == nil {
+			st = &diagDoc{typingLine: -1}
+			d.docs[u] = st
+		}
+		st.typingLine = changedLine(st.text, ev.doc.text)
+		st.typingUntil = time.Now().Add(quietDelay)
+		st.text = ev.doc.text
+		d.schedule(u, st, fastDelay, true)
+	case documentClosed:
+		if st != nil {
+			st.stop()
+			delete(d.docs, u)
+		}
+		d.s.forgetPlan(u)
+		if !d.pullMode() {
+			go d.s.notifyDiagnostics(u, nil, nil)
+		}
+	}
+}
+
+// stop stops the document's timers.
+func (st *diagDoc) stop() {
+	if st.fast != nil {
+		st.fast.Stop()
+	}
+	if st.slow != nil {
+		st.slow.Stop()
+	}
+}
+
+// schedule (re)starts the document's timers: a run after delay that holds back
+// the typing line when typing is true, and, after typing, a full run once the
+// user pauses. Called with d.mu held.
+func (d *diagnostics) schedule(u uri.URI, st *diagDoc, delay time.Duration, typing bool) {
+	if d.pullMode() {
+		return
+	}
+	st.stop()
+	st.seq++
+	seq := st.seq
+	st.fast = time.AfterFunc(delay, func() { d.run(u, seq, typing) })
+	if typing {
+		st.seq++
+		slowSeq := st.seq
+		st.slow = time.AfterFunc(quietDelay, func() { d.run(u, slowSeq, false) })
+	}
+}
+
+// refreshAll recomputes the diagnostics of every open document (after a settings
+// change), or asks a pulling client to pull again.
+func (d *diagnostics) refreshAll() {
+	if d.pullMode() {
+		c := d.s.clientCapabilities()
+		if c != nil && c.Workspace != nil && c.Workspace.Diagnostics != nil && c.Workspace.Diagnostics.RefreshSupport != nil && *c.Workspace.Diagnostics.RefreshSupport {
+			ctx, cancel := context.WithTimeout(context.Background(), clientCallTimeout)
+			defer cancel()
+			_, _ = d.s.conn.Call(ctx, protocol.MethodWorkspaceDiagnosticRefresh, nil, nil)
+		}
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for u, st := range d.docs {
+		d.schedule(u, st, 0, false)
+	}
+}
+
+// run computes and publishes the diagnostics of u for the run numbered seq,
+// unless a later run was published first or the document changed meanwhile.
+func (d *diagnostics) run(u uri.URI, seq int, holdTyping bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			_ = d.s.logPanic("diagnostics", r)
+		}
+	}()
+	doc := d.s.docs.get(u)
+	if doc == nil {
+		return
+	}
+	items := d.compute(doc, holdTyping)
+	d.mu.Lock()
+	st := d.docs[u]
+	if st == nil || seq < st.published {
+		d.mu.Unlock()
+		return
+	}
+	if cur := d.s.docs.get(u); cur == nil || cur.version != doc.version {
+		d.mu.Unlock()
+		return // stale: a newer version has its own run coming
+	}
+	st.published = seq
+	d.mu.Unlock()
+	d.s.notifyDiagnostics(u, &doc.version, items)
+}
+
+// compute returns the LSP diagnostics of doc; with holdTyping, findings on the
+// line being typed are held back if the user is still typing.
+func (d *diagnostics) compute(doc *document, holdTyping bool) []protocol.Diagnostic {
+	env := d.s.envFor(doc.uri)
+	plan := d.s.plan(doc, env.settings)
+	diags := analysis.Diagnose(plan, env.analysisEnv(nil))
+	if holdTyping {
+		d.mu.Lock()
+		line := -1
+		if st := d.docs[doc.uri]; st != nil && time.Now().Before(st.typingUntil) {
+			line = st.typingLine
+		}
+		d.mu.Unlock()
+		if line >= 0 {
+			kept := diags[:0:0]
+			for _, x := range diags {
+				if !(typingCodes[x.Code] && plan.LineOf(x.Span.Start) == line) {
+					kept = append(kept, x)
+				}
+			}
+			diags = kept
+		}
+	}
+	return d.s.toDiagnostics(doc, env, plan, diags)
+}
+
+// notifyDiagnostics publishes the diagnostics of u (an empty list clears them).
+func (s *server) notifyDiagnostics(u uri.URI, version *int32, items []protocol.Diagnostic) {
+	if items == nil {
+		items = []protocol.Diagnostic{}
+	}
+	p := &protocol.PublishDiagnosticsParams{URI: u, Diagnostics: items}
+	if version != nil {
+		p.Version = protocol.NewOptional(*version)
+	}
+	if err := s.conn.Notify(context.Background(), protocol.MethodTextDocumentPublishDiagnostics, p); err != nil {
+		s.logf("publishDiagnostics %s: %v", u, err)
+	}
+}
+
+// diagnostic answers textDocument/diagnostic (pull diagnostics).
+func (s *server) diagnostic(ctx context.Context, snap snapshot, p *protocol.DocumentDiagnosticParams) (*protocol.RelatedFullDocumentDiagnosticReport, error) {
+	doc := snap.document(p.TextDocument.URI)
+	report := &protocol.RelatedFullDocumentDiagnosticReport{FullDocumentDiagnosticReport: protocol.FullDocumentDiagnosticReport{Kind: "full", Items: []protocol.Diagnostic{}}}
+	if doc == nil {
+		return report, nil
+	}
+	report.Items = s.diag.compute(doc, true)
+	return report, nil
+}
+
+// changedLine returns the 0-based line of the first byte where new differs from
+// old, or -1 when they are equal.
+func changedLine(old, new []byte) int {
+	n := min(len(old), len(new))
+	i := 0
+	const chunk = 4096
+	for i+chunk <= n && bytes.Equal(old[i:i+chunk], new[i:i+chunk]) {
+		i += chunk
+	}
+	for i < n && old[i] == new[i] {
+		i++
+	}
+	if i == len(old) && i == len(new) {
+		return -1
+	}
+	return bytes.Count(new[:i], []byte{'\n'})
+}
