@@ -397,8 +397,10 @@ func (b *builder) markerBefore(s int) (Span, bool) {
 }
 
 // taskCheckbox applies planls's checkbox rule (SPEC §1, as cmark-gfm renders task
-// lists): "[c]" with c a known status, followed by a space or tab and text on the
-// same line. It returns the status and the span of the text.
+// lists): "[c]" with c a known status, followed by white space (space, tab,
+// vertical tab, form feed). The text may be empty (cmark-gfm makes "- [ ] " a
+// task, and a bare "- [ ]" without the space is not one). It returns the status
+// and the span of the text on the first line.
 func (b *builder) taskCheckbox(s, lineEnd int) (byte, Span, bool) {
 	src := b.src
 	if s+3 >= lineEnd || src[s] != '[' || src[s+2] != ']' {
@@ -414,19 +416,20 @@ func (b *builder) taskCheckbox(s, lineEnd int) (byte, Span, bool) {
 	default:
 		return 0, Span{}, false
 	}
-	if src[s+3] != ' ' && src[s+3] != '\t' {
+	if !isTaskSpace(src[s+3]) {
 		return 0, Span{}, false
 	}
 	i := s + 4
-	for i < lineEnd && (src[i] == ' ' || src[i] == '\t') {
+	for i < lineEnd && isTaskSpace(src[i]) {
 		i++
 	}
-	end := trimRightSpace(src, i, lineEnd)
-	if end <= i {
-		return 0, Span{}, false
-	}
+	end := max(trimRightSpace(src, i, lineEnd), i)
 	return c, Span{i, end}, true
 }
+
+// isTaskSpace reports whether c may follow a checkbox: the white space of
+// cmark-gfm's task scanner.
+func isTaskSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\v' || c == '\f' }
 
 // nearMisses are checkbox look-alikes that malformed-checkbox reports, with the
 // checkbox each should be.
@@ -602,6 +605,7 @@ func (b *builder) autoLink(v *ast.AutoLink) {
 	if start > 0 && b.src[start-1] == '<' && end < len(b.src) && b.src[end] == '>' {
 		l.Form = FormAutolink
 		l.Span = Span{start - 1, end + 1}
+		l.Target = string(decodeText([]byte(l.Target)))
 	}
 	if v.AutoLinkType == ast.AutoLinkEmail && !strings.Contains(l.Target, ":") {
 		l.Target = "mailto:" + l.Target
