@@ -25,6 +25,7 @@ const MaxTargetSize = 8 << 20
 // target files, so that every target is looked up once. It is safe for concurrent
 // use. The zero value is ready to use.
 type FileCache struct {
+	ws      *Workspace
 	mu      sync.Mutex
 	stat    map[string]fileKind
 	anchors map[string]*Plan
@@ -41,6 +42,14 @@ const (
 
 // kind returns whether name exists in fsys, and as what.
 func (c *FileCache) kind(fsys fs.FS, name string) fileKind {
+	if c.ws != nil {
+		if c.ws.Plan(name) != nil {
+			return fileRegular
+		}
+		if c.ws.IsDir(name) {
+			return fileDir
+		}
+	}
 	c.mu.Lock()
 	k, ok := c.stat[name]
 	c.mu.Unlock()
@@ -65,6 +74,9 @@ func (c *FileCache) kind(fsys fs.FS, name string) fileKind {
 
 // plan returns the parsed file name, or nil when it cannot be read or is too large.
 func (c *FileCache) plan(fsys fs.FS, name string, s Settings) *Plan {
+	if p := c.ws.Plan(name); p != nil {
+		return p
+	}
 	c.mu.Lock()
 	p, ok := c.anchors[name]
 	c.mu.Unlock()
@@ -86,6 +98,10 @@ func (c *FileCache) plan(fsys fs.FS, name string, s Settings) *Plan {
 	return p
 }
 
+// NewFileCache returns a cache that answers from ws (which may be nil) before
+// looking at the file system.
+func NewFileCache(ws *Workspace) *FileCache { return &FileCache{ws: ws} }
+
 // Forget drops what the cache knows about name (after it changed on disk).
 func (c *FileCache) Forget(name string) {
 	c.mu.Lock()
@@ -99,7 +115,7 @@ func (c *FileCache) Forget(name string) {
 func checkLinks(p *Plan, env *Env, out *[]Diagnostic) {
 	cache := env.Cache
 	if cache == nil {
-		cache = &FileCache{}
+		cache = NewFileCache(env.Workspace)
 	}
 	check := func(target string, dest, at Span, kind LinkKind, lpath, frag string, hasFrag bool) {
 		if env.Settings.LinkIgnored(target) {

@@ -67,6 +67,10 @@ type Env struct {
 	// Cache shares file lookups between the diagnoses of one run; nil means a
 	// fresh cache for this call.
 	Cache *FileCache
+	// Workspace holds the other parsed files of the workspace, or nil: link
+	// checks read targets from it before the FS, and duplicate-task-workspace
+	// compares with it.
+	Workspace *Workspace
 	// src is the diagnosed plan's source, set by Diagnose.
 	src []byte
 }

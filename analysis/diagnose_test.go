@@ -59,11 +59,16 @@ func TestDiagnosticMarkers(t *testing.T) {
 	for _, path := range paths {
 		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
 			fsys, s, mds := loadWorkspace(t, path)
-			cache := &FileCache{}
+			plans := map[string]*Plan{}
+			for _, name := range mds {
+				plans[name] = ParseWith(fsys[name].Data, s)
+			}
+			ws := NewWorkspace(plans)
+			cache := NewFileCache(ws)
 			for _, name := range mds {
 				src := fsys[name].Data
-				p := ParseWith(src, s)
-				diags := Diagnose(p, Env{Settings: s, FS: fsys, Path: name, Root: ".", Cache: cache})
+				p := plans[name]
+				diags := Diagnose(p, Env{Settings: s, FS: fsys, Path: name, Root: ".", Cache: cache, Workspace: ws})
 				ms, err := markers.Diags(src)
 				if err != nil {
 					t.Fatalf("%s: %v", name, err)

@@ -28,6 +28,8 @@ func (s *server) afterInitialized(ctx context.Context) {
 	s.mu.Unlock()
 	s.showWarnings(ctx, warns)
 	s.fetchConfiguration(ctx, nil)
+	s.registerWatchers(ctx)
+	s.indexQueue <- func() { s.indexAll(ctx) }
 }
 
 // didChangeConfiguration handles workspace/didChangeConfiguration: the settings
@@ -73,7 +75,9 @@ func (s *server) fetchConfiguration(ctx context.Context, pushed []byte) {
 		warns[i].File = ""
 	}
 	s.showWarnings(ctx, warns)
-	s.diag.refreshAll()
+	// Excludes and done names may have changed: index again (which refreshes
+	// the diagnostics).
+	s.indexQueue <- func() { s.indexAll(ctx) }
 }
 
 // showWarnings tells the user about settings warnings with window/showMessage.

@@ -83,6 +83,13 @@ func newLSPClient(t *testing.T, root string, enc Encoding, caps string) *lspClie
 	var result map[string]any
 	c.call("initialize", params, &result)
 	c.notify("initialized", map[string]any{})
+	// Wait for the first indexing, so that the first diagnostics already see the
+	// other files of the workspace.
+	select {
+	case <-s.index.ready:
+	case <-time.After(waitTimeout):
+		t.Fatal("indexing did not finish")
+	}
 	return c
 }
 

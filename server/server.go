@@ -76,6 +76,8 @@ func handlers() []handler {
 		notification(protocol.MethodTextDocumentDidSave, (*server).didSave, nil),
 		notification(protocol.MethodTextDocumentDidClose, (*server).didClose, nil),
 		notification(protocol.MethodWorkspaceDidChangeConfiguration, (*server).didChangeConfiguration, nil),
+		notification(protocol.MethodWorkspaceDidChangeWatchedFiles, (*server).didChangeWatchedFiles, nil),
+		notification(protocol.MethodWorkspaceDidChangeWorkspaceFolders, (*server).didChangeWorkspaceFolders, workspaceFoldersCapability),
 		request(protocol.MethodTextDocumentDiagnostic, (*server).diagnostic, diagnosticCapability),
 		request(protocol.MethodTextDocumentCompletion, (*server).completion, completionCapability),
 		request(protocol.MethodTextDocumentCodeAction, (*server).codeAction, codeActionCapability),
@@ -153,9 +155,11 @@ type server struct {
 	handlers  []handler
 	listeners []documentListener
 
-	docs documentStore
-	ws   workspace
-	diag *diagnostics
+	docs       documentStore
+	ws         workspace
+	diag       *diagnostics
+	index      index
+	indexQueue chan func()
 
 	mu       sync.Mutex
 	state    lifecycleState
@@ -182,7 +186,16 @@ func newServer(opts Options, hs []handler) *server {
 	for _, h := range hs {
 		s.methods[h.method] = h
 	}
+	// The index's snapshot of a folder holds the open documents: drop it when
+	// one changes, before the diagnostics scheduler hears of the change.
+	s.listen(func(ev documentEvent) {
+		if root, _ := s.ws.locate(ev.doc.uri); root != "" {
+			s.index.invalidate(root)
+		}
+	})
 	s.diag = newDiagnostics(s)
+	s.index.ready = make(chan struct{})
+	s.indexQueue = make(chan func(), 64)
 	return s
 }
 
@@ -204,6 +217,9 @@ func (s *server) run(ctx context.Context, st *stream, out io.Closer) int {
 	s.clientLog.start(conn)
 	s.logf("planls %s: serving LSP", s.opts.Version)
 	conn.Go(ctx, s.handle)
+	queueCtx, stopQueue := context.WithCancel(context.Background())
+	defer stopQueue()
+	go s.runIndexQueue(queueCtx)
 
 	var why string
 	select {

@@ -5,6 +5,7 @@ package server
 // cancellation.
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -24,17 +25,7 @@ func TestLifecycle(t *testing.T) {
 	c.notify(protocol.MethodTextDocumentDidOpen, `{"textDocument":{"uri":"file:///early.md","languageId":"markdown","version":1,"text":"x"}}`)
 
 	r := c.call(num(4), protocol.MethodInitialize, initializeParams())
-	wantResult(t, r, `{
-		"capabilities": {
-			"positionEncoding": "utf-16",
-			"textDocumentSync": {"openClose": true, "change": 2, "save": {"includeText": false}},
-			"completionProvider": {"triggerCharacters": ["#", "(", "/", "[", " "]},
-			"codeActionProvider": {"codeActionKinds": ["quickfix", "refactor.move", "refactor.rewrite", "source.fixAll.planls"]},
-			"documentFormattingProvider": true,
-			"executeCommandProvider": {"commands": ["planls.toggleTask", "planls.markDone", "planls.reopen", "planls.moveTask", "planls.stats"]}
-		},
-		"serverInfo": {"name": "planls", "version": "test"}
-	}`)
+	checkInitializeResult(t, r)
 	if _, _, ok := c.srv.documentText("file:///early.md"); ok {
 		t.Errorf("didOpen sent before initialize was not dropped")
 	}
@@ -305,5 +296,71 @@ func TestLogHasTimestamps(t *testing.T) {
 	// log.Ldate|log.Ltime|log.Lmicroseconds: "2006/01/02 15:04:05.000000 ".
 	if _, err := time.Parse("2006/01/02 15:04:05.000000", line[:min(len(line), 26)]); err != nil {
 		t.Errorf("log line %q does not start with a timestamp: %v", line, err)
+	}
+}
+
+// providerMethods maps each capability the server may announce to the method
+// that must then be implemented.
+var providerMethods = map[string]string{
+	"completionProvider":         protocol.MethodTextDocumentCompletion,
+	"codeActionProvider":         protocol.MethodTextDocumentCodeAction,
+	"documentFormattingProvider": protocol.MethodTextDocumentFormatting,
+	"executeCommandProvider":     protocol.MethodWorkspaceExecuteCommand,
+	"diagnosticProvider":         protocol.MethodTextDocumentDiagnostic,
+	"documentSymbolProvider":     protocol.MethodTextDocumentDocumentSymbol,
+	"workspaceSymbolProvider":    protocol.MethodWorkspaceSymbol,
+	"foldingRangeProvider":       protocol.MethodTextDocumentFoldingRange,
+	"hoverProvider":              protocol.MethodTextDocumentHover,
+	"documentLinkProvider":       protocol.MethodTextDocumentDocumentLink,
+	"definitionProvider":         protocol.MethodTextDocumentDefinition,
+	"referencesProvider":         protocol.MethodTextDocumentReferences,
+	"renameProvider":             protocol.MethodTextDocumentRename,
+	"codeLensProvider":           protocol.MethodTextDocumentCodeLens,
+	"workspace":                  protocol.MethodWorkspaceDidChangeWorkspaceFolders,
+}
+
+// checkInitializeResult checks the initialize result of a client without
+// capabilities: the encoding, the synchronisation, the server's name, and that
+// every announced capability is backed by a handler (the capabilities are honest).
+func checkInitializeResult(t *testing.T, r *jsonrpc2.Response) {
+	t.Helper()
+	if r.Err() != nil {
+		t.Fatalf("initialize failed: %v", r.Err())
+	}
+	var result struct {
+		Capabilities map[string]json.RawMessage
+		ServerInfo   struct{ Name, Version string }
+	}
+	if err := json.Unmarshal(r.Result(), &result); err != nil {
+		t.Fatal(err)
+	}
+	if result.ServerInfo.Name != "planls" || result.ServerInfo.Version != "test" {
+		t.Errorf("serverInfo %+v", result.ServerInfo)
+	}
+	if enc := string(result.Capabilities["positionEncoding"]); enc != `"utf-16"` {
+		t.Errorf("positionEncoding %s, want utf-16", enc)
+	}
+	if !jsonEqual(t, string(result.Capabilities["textDocumentSync"]), `{"openClose": true, "change": 2, "save": {"includeText": false}}`) {
+		t.Errorf("textDocumentSync %s", result.Capabilities["textDocumentSync"])
+	}
+	methods := map[string]bool{}
+	for _, h := range handlers() {
+		methods[h.method] = true
+	}
+	for key := range result.Capabilities {
+		if key == "positionEncoding" || key == "textDocumentSync" {
+			continue
+		}
+		m, ok := providerMethods[key]
+		if !ok {
+			t.Errorf("initialize announces %q, which the test does not know", key)
+		} else if !methods[m] {
+			t.Errorf("initialize announces %q but %s has no handler", key, m)
+		}
+	}
+	for key, m := range providerMethods {
+		if _, announced := result.Capabilities[key]; methods[m] && !announced && key != "diagnosticProvider" {
+			t.Errorf("%s has a handler but %q is not announced", m, key)
+		}
 	}
 }

@@ -166,6 +166,8 @@ type docEnv struct {
 	fsys     fs.FS  // nil outside the workspace
 	rel      string // the document's path inside fsys
 	root     string // absolute path of the workspace folder, or ""
+	// workspace is the index snapshot of the folder, or nil.
+	workspace *analysis.Workspace
 }
 
 // envFor returns the environment of document u.
@@ -174,13 +176,17 @@ func (s *server) envFor(u uri.URI) docEnv {
 	e := docEnv{settings: s.ws.settings(root), rel: rel, root: root}
 	if root != "" {
 		e.fsys = os.DirFS(root)
+		e.workspace = s.workspaceOf(root)
 	}
 	return e
 }
 
 // analysisEnv returns the analysis.Env of a document.
 func (e docEnv) analysisEnv(cache *analysis.FileCache) analysis.Env {
-	return analysis.Env{Settings: e.settings, FS: e.fsys, Path: e.rel, Root: ".", Cache: cache}
+	if cache == nil {
+		cache = analysis.NewFileCache(e.workspace)
+	}
+	return analysis.Env{Settings: e.settings, FS: e.fsys, Path: e.rel, Root: ".", Cache: cache, Workspace: e.workspace}
 }
 
 // plan returns the parsed plan of doc, parsing it at most once per version and

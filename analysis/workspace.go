@@ -1,0 +1,115 @@
+// This file defines Workspace, what analysis knows about the other Markdown files
+// of a workspace: their parsed plans by path. The server keeps one up to date
+// from its index; the command line builds one from the files it checks. Checks,
+// completion and navigation read other files from it before falling back to the
+// fs.FS.
+
+package analysis
+
+import (
+	"sort"
+	"sync"
+)
+
+// Workspace is an immutable set of parsed Markdown files, keyed by slash path
+// relative to the workspace root (the root of the fs.FS the features get).
+type Workspace struct {
+	plans map[string]*Plan
+
+	once sync.Once
+	keys map[string][]TaskRef
+	dirs map[string]bool
+}
+
+// TaskRef points at a task of a workspace file.
+type TaskRef struct {
+	// Path is the file.
+	Path string
+	// Task is the task in that file's plan.
+	Task *Task
+}
+
+// NewWorkspace returns a workspace of the given plans. The map must not be
+// changed afterwards.
+func NewWorkspace(plans map[string]*Plan) *Workspace {
+	return &Workspace{plans: plans}
+}
+
+// Plan returns the plan of a file, or nil.
+func (w *Workspace) Plan(path string) *Plan {
+	if w == nil {
+		return nil
+	}
+	return w.plans[path]
+}
+
+// Paths returns the paths of every file, sorted.
+func (w *Workspace) Paths() []string {
+	if w == nil {
+		return nil
+	}
+	out := make([]string, 0, len(w.plans))
+	for p := range w.plans {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Len returns the number of files.
+func (w *Workspace) Len() int {
+	if w == nil {
+		return 0
+	}
+	return len(w.plans)
+}
+
+// build computes the lookup tables once.
+func (w *Workspace) build() {
+	w.once.Do(func() {
+		w.keys = map[string][]TaskRef{}
+		w.dirs = map[string]bool{".": true}
+		for _, path := range w.Paths() {
+			for d := parentDir(path); !w.dirs[d]; d = parentDir(d) {
+				w.dirs[d] = true
+			}
+			for _, t := range w.plans[path].Tasks {
+				if t.Key != "" {
+					w.keys[t.Key] = append(w.keys[t.Key], TaskRef{Path: path, Task: t})
+				}
+			}
+		}
+	})
+}
+
+// TasksWithKey returns the tasks of every file whose duplicate key is key, in
+// path order.
+func (w *Workspace) TasksWithKey(key string) []TaskRef {
+	if w == nil {
+		return nil
+	}
+	w.build()
+	return w.keys[key]
+}
+
+// IsDir reports whether a folder holds indexed files.
+func (w *Workspace) IsDir(path string) bool {
+	if w == nil {
+		return false
+	}
+	w.build()
+	return w.dirs[path]
+}
+
+// parentDir returns the folder of a slash path ("." at the top).
+func parentDir(p string) string {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] == '/' {
+			if i == 0 {
+				return "."
+			}
+			return p[:i]
+		}
+	}
+	return "."
+}
