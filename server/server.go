@@ -168,7 +168,7 @@ type server struct {
 	exited   chan struct{}                // closed by the exit notification
 	// pendingWarnings are settings warnings found before the client could be told.
 	pendingWarnings []analysis.Warning
-	exitOnce sync.Once
+	exitOnce        sync.Once
 
 	inflight inflight
 }

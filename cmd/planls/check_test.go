@@ -63,7 +63,7 @@ func TestCheckText(t *testing.T) {
 	golden(t, "text.golden", out)
 	for _, want := range []string{
 		"ws/plan.md:7:19: warning: No heading or anchor \"#doign\"", // after an emoji: columns are code points
-		"ws/plan.md:11:7: warning: Duplicate task",                   // CJK text
+		"ws/plan.md:11:7: warning: Duplicate task",                  // CJK text
 		"ws/notes/2024.md:5:58: warning: No heading or anchor \"#nope\" in plan.md",
 	} {
 		if !strings.Contains(out, want) {
