@@ -46,15 +46,15 @@ func ParseWith(src []byte, s Settings) (p *Plan) {
 			p = &Plan{Src: src, Lines: lines, CRLF: crlf, Err: fmt.Sprintf("internal error while parsing: %v", r)}
 		}
 	}()
-	b := &builder{
-		p:     &Plan{Src: src, Lines: lines, CRLF: crlf},
-		src:   src,
-		opt:   s,
-		tasks: map[ast.Node]*Task{},
-		lists: map[ast.Node]*List{},
-	}
-	b.parse()
-	return b.p
+	p = &Plan{Src: src, Lines: lines, CRLF: crlf}
+	newBuilder(p, s).extract(true)
+	derive(p, s)
+	return p
+}
+
+// newBuilder returns a builder that extracts the model of p.Src into p.
+func newBuilder(p *Plan, s Settings) *builder {
+	return &builder{p: p, src: p.Src, opt: s, tasks: map[ast.Node]*Task{}, lists: map[ast.Node]*List{}}
 }
 
 // builder carries the state of one parse.
@@ -67,17 +67,20 @@ type builder struct {
 	refs  map[string]*RefDef
 }
 
-// parse runs goldmark and fills the plan.
-func (b *builder) parse() {
+// extract runs goldmark over the plan's source and records what the text itself
+// says: headings, tasks, lists, links, definitions, HTML anchors, breaks, code
+// and near-miss checkboxes. What depends on the whole file (sections, roles,
+// anchors with their repeat numbers, task indexes) is left to derive. Front
+// matter is recognised only when frontMatter is true (a whole file, not a part).
+func (b *builder) extract(frontMatter bool) {
 	p := b.p
 	input := b.src
-	if fm := parseFrontMatter(b.src); fm != nil {
+	if fm := parseFrontMatter(b.src); frontMatter && fm != nil {
 		p.FrontMatter = fm
 		p.Code = append(p.Code, fm.Span)
 		input = maskSpan(b.src, fm.Span)
 	}
 	doc := markdown.Parser().Parse(text.NewReader(input))
-	var headings []*Heading
 	var refLinks []*Link
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -87,7 +90,6 @@ func (b *builder) parse() {
 		case *ast.Heading:
 			h := b.heading(v)
 			h.TopLevel = v.Parent() == doc
-			headings = append(headings, h)
 		case *ast.ListItem:
 			b.listItem(v)
 		case *ast.Link:
@@ -133,11 +135,22 @@ func (b *builder) parse() {
 		}
 	}
 	b.trimTrailingComments()
-	b.sections(headings)
-	b.anchors(headings)
-	b.place()
+}
+
+// derive computes what depends on the whole file from the extracted parts:
+// sections and their roles, heading anchors with repeat numbers, every task's
+// and list's section, task indexes, and the sorted order of code and links.
+func derive(p *Plan, s Settings) {
 	sort.SliceStable(p.Code, func(i, j int) bool { return p.Code[i].Start < p.Code[j].Start })
 	sort.SliceStable(p.Links, func(i, j int) bool { return p.Links[i].Span.Start < p.Links[j].Span.Start })
+	sort.SliceStable(p.Lists, func(i, j int) bool { return p.Lists[i].Span.Start < p.Lists[j].Span.Start })
+	for i, t := range p.Tasks {
+		t.Index = i
+	}
+	b := &builder{p: p, src: p.Src, opt: s}
+	b.sections(p.Headings)
+	b.anchors(p.Headings)
+	b.place()
 }
 
 // trimTrailingComments removes HTML comments (and the space before them) from the
@@ -221,6 +234,25 @@ func (b *builder) nodeEnd(n ast.Node) int {
 		if c.Type() == ast.TypeBlock {
 			end = max(end, b.nodeEnd(c))
 		}
+	}
+	return end
+}
+
+// trimBlankTail moves end back over trailing blank lines (and the line break
+// before them) but not before start: an unclosed fence or HTML block inside an
+// item can own blank lines that are not part of the item's visible block.
+func (b *builder) trimBlankTail(start, end int) int {
+	for end > start {
+		line := b.p.LineOf(end)
+		ls := b.p.LineStart(line)
+		if line == 0 || ls <= start {
+			break
+		}
+		if ls == end || isBlankLine(b.src[:end], ls) {
+			end = b.p.LineEnd(line - 1)
+			continue
+		}
+		break
 	}
 	return end
 }
@@ -343,7 +375,7 @@ func (b *builder) listItem(item *ast.ListItem) {
 	}
 	lineStart := b.lineStartAt(s)
 	t := &Task{
-		Span:     Span{lineStart, b.nodeEnd(item)},
+		Span:     Span{lineStart, b.trimBlankTail(lineStart, b.nodeEnd(item))},
 		Line:     Span{lineStart, text.End},
 		Marker:   marker,
 		Checkbox: Span{s, s + 3},
@@ -551,7 +583,7 @@ func (b *builder) list(n ast.Node, parent *Task) *List {
 				}
 			}
 		}
-		l.Items = append(l.Items, Span{start, b.nodeEnd(c)})
+		l.Items = append(l.Items, Span{start, b.trimBlankTail(start, b.nodeEnd(c))})
 	}
 	if len(l.Items) > 0 {
 		l.Span = Span{l.Items[0].Start, l.Items[len(l.Items)-1].End}
@@ -572,7 +604,7 @@ func (b *builder) link(n ast.Node, at int, dest []byte, ref *ast.ReferenceLink, 
 	if image {
 		l.Form = FormImage
 	}
-	if syn, ok := scanLink(b.src, open); ok {
+	if syn, ok := scanLink(b.src[:b.blockLimit(n)], open); ok {
 		l.Span = Span{at, syn.end}
 		if syn.inline {
 			l.Dest = syn.dest
@@ -589,6 +621,21 @@ func (b *builder) link(n ast.Node, at int, dest []byte, ref *ast.ReferenceLink, 
 	b.classify(l)
 	b.p.Links = append(b.p.Links, l)
 	return l
+}
+
+// blockLimit returns the end of the text of the block holding inline node n: a
+// link's syntax cannot run past it (a code span or bracket further on belongs to
+// another block).
+func (b *builder) blockLimit(n ast.Node) int {
+	for a := n.Parent(); a != nil; a = a.Parent() {
+		if a.Type() == ast.TypeBlock {
+			if lines := a.Lines(); lines.Len() > 0 {
+				return clamp(lines.At(lines.Len()-1).Stop, 0, len(b.src))
+			}
+			break
+		}
+	}
+	return len(b.src)
 }
 
 // autoLink records an autolink (<https://…>) or a bare URL.
@@ -637,7 +684,7 @@ func (b *builder) htmlAnchors(sp Span) {
 	for _, tag := range scanHTMLTags(b.src, sp) {
 		for _, a := range tag.attrs {
 			if a.name == "id" || (a.name == "name" && tag.name == "a") {
-				b.p.Anchors = append(b.p.Anchors, &Anchor{Name: string(decodeText(b.src[a.val.Start:a.val.End])), Style: AnchorExplicit, Span: a.val})
+				b.p.html = append(b.p.html, &Anchor{Name: string(decodeText(b.src[a.val.Start:a.val.End])), Style: AnchorExplicit, Span: a.val})
 			}
 		}
 	}
@@ -652,7 +699,7 @@ func (b *builder) htmlTag(tag htmlTag) {
 			b.classify(l)
 			b.p.Links = append(b.p.Links, l)
 		case a.name == "id", a.name == "name" && tag.name == "a":
-			b.p.Anchors = append(b.p.Anchors, &Anchor{Name: string(decodeText(b.src[a.val.Start:a.val.End])), Style: AnchorExplicit, Span: a.val})
+			b.p.html = append(b.p.html, &Anchor{Name: string(decodeText(b.src[a.val.Start:a.val.End])), Style: AnchorExplicit, Span: a.val})
 		}
 	}
 }
@@ -782,7 +829,9 @@ func normalizeLabel(s []byte) string {
 // sections builds the sections from the top-level headings and computes roles.
 func (b *builder) sections(headings []*Heading) {
 	var stack []*Section
+	b.p.Sections = nil
 	for _, h := range headings {
+		h.Section = nil
 		if !h.TopLevel {
 			continue
 		}
@@ -837,7 +886,7 @@ func (b *builder) anchors(headings []*Heading) {
 		out = append(out, &Anchor{Name: h.Slug, Style: AnchorGitHub, Span: h.Span, Heading: h},
 			&Anchor{Name: h.KramdownID, Style: AnchorKramdown, Span: h.Span, Heading: h})
 	}
-	out = append(out, b.p.Anchors...)
+	out = append(out, b.p.html...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Span.Start < out[j].Span.Start })
 	b.p.Anchors = out
 }

@@ -62,6 +62,10 @@ type Plan struct {
 	Malformed []*MalformedCheckbox
 	// Err is set when parsing hit an internal error; the model is then empty.
 	Err string
+
+	// html are the anchors of HTML id/name attributes, which derive merges
+	// with the heading anchors into Anchors.
+	html []*Anchor
 }
 
 // FrontMatter is a YAML or TOML block at the very start of the file.

@@ -199,7 +199,13 @@ func (s *server) plan(doc *document, settings analysis.Settings) *analysis.Plan 
 	if ok && c.doc == doc && c.generation == gen {
 		return c.plan
 	}
-	p := analysis.ParseWith(doc.text, settings)
+	var p *analysis.Plan
+	if ok && c.generation == gen && c.doc.version < doc.version {
+		// Typing: parse again only the part of the file the edit touched.
+		p = analysis.Reparse(c.plan, doc.text, settings)
+	} else {
+		p = analysis.ParseWith(doc.text, settings)
+	}
 	s.ws.mu.Lock()
 	if s.ws.plans == nil {
 		s.ws.plans = map[uri.URI]cachedPlan{}
