@@ -96,6 +96,14 @@ func register(run func(p *Plan, env *Env, out *[]Diagnostic), codes ...string) {
 // position, with the configured severities. It never panics.
 func Diagnose(p *Plan, env Env) (out []Diagnostic) {
 	env.src = p.Src
+	if p.TooLarge {
+		if sev := env.Settings.SeverityOf("file-too-large"); sev != SeverityOff {
+			out = append(out, Diagnostic{Span: Span{0, 0}, Severity: sev, Code: "file-too-large",
+				Message: fmt.Sprintf("File too large for full analysis: %d MiB, above the limit of %d MiB. planls checks nothing else in it; split the file to get its features back.",
+					len(p.Src)>>20, MaxFileSize>>20)})
+		}
+		return out
+	}
 	for _, c := range checks {
 		enabled := false
 		for _, code := range c.codes {

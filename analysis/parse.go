@@ -29,6 +29,11 @@ var markdown = goldmark.New(
 	goldmark.WithParserOptions(parser.WithAttribute()),
 )
 
+// MaxFileSize is the size above which a file is not analysed: its plan is empty
+// with TooLarge set, and the file-too-large diagnostic says so. Parsing runs at
+// about 10 MB/s, so the limit keeps every answer under two seconds.
+const MaxFileSize = 16 << 20
+
 // defaultSettings are the settings Parse uses.
 var defaultSettings = DefaultSettings()
 
@@ -41,6 +46,9 @@ func Parse(src []byte) *Plan { return ParseWith(src, defaultSettings) }
 // a panic.
 func ParseWith(src []byte, s Settings) (p *Plan) {
 	lines, crlf := lineStarts(src)
+	if len(src) > MaxFileSize {
+		return &Plan{Src: src, Lines: lines, CRLF: crlf, TooLarge: true}
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			p = &Plan{Src: src, Lines: lines, CRLF: crlf, Err: fmt.Sprintf("internal error while parsing: %v", r)}

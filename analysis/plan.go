@@ -62,6 +62,9 @@ type Plan struct {
 	Malformed []*MalformedCheckbox
 	// Err is set when parsing hit an internal error; the model is then empty.
 	Err string
+	// TooLarge is set when the file is larger than MaxFileSize and was not
+	// analysed; the model is then empty.
+	TooLarge bool
 
 	// html are the anchors of HTML id/name attributes, which derive merges
 	// with the heading anchors into Anchors.

@@ -16,7 +16,7 @@ import (
 // but when the edit stays between two top-level ATX headings only that part of
 // the file is parsed again. Like ParseWith it never fails and never panics.
 func Reparse(old *Plan, src []byte, s Settings) (p *Plan) {
-	if old == nil || old.Err != "" {
+	if old == nil || old.Err != "" || old.TooLarge || len(src) > MaxFileSize {
 		return ParseWith(src, s)
 	}
 	defer func() {

@@ -119,6 +119,7 @@ var diagnosticCodes = []CodeInfo{
 	{"malformed-checkbox", SeverityWarning, "A near-miss checkbox such as `[]`, `[ x]`, `[ ]x` or `［ ］`."},
 	{"duplicate-task-workspace", SeverityOff, "A task's text equals a task's in another plan file of the workspace."},
 	{"wip-limit", SeverityOff, "An `in_progress` section holds more open tasks than `wipLimit`."},
+	{"file-too-large", SeverityInformation, "The file is larger than planls analyses (16 MiB); its other checks and actions are off."},
 }
 
 // DiagnosticCodes returns the table of every diagnostic code with its default
