@@ -65,14 +65,14 @@ func (p *Plan) LineBreak() string {
 // SectionAt returns the innermost section that holds offset off, or nil.
 func (p *Plan) SectionAt(off int) *Section {
 	// Sections are sorted by start; the innermost holding off is the last one that
-	// starts at or before off and whose span contains it.
+	// starts at or before off, or the nearest of its parents whose span holds off.
 	i := sort.Search(len(p.Sections), func(i int) bool { return p.Sections[i].Span.Start > off })
-	for s := i - 1; s >= 0; s-- {
-		sec := p.Sections[s]
-		for sec != nil && !(sec.Span.Start <= off && (off < sec.Span.End || sec.Span.End == len(p.Src) && off == len(p.Src))) {
-			sec = sec.Parent
-		}
-		return sec
+	if i == 0 {
+		return nil
 	}
-	return nil
+	sec := p.Sections[i-1]
+	for sec != nil && !(sec.Span.Start <= off && (off < sec.Span.End || sec.Span.End == len(p.Src) && off == len(p.Src))) {
+		sec = sec.Parent
+	}
+	return sec
 }
