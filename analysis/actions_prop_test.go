@@ -21,6 +21,7 @@ package analysis
 
 import (
 	"fmt"
+	"github.com/planls/planls/analysis/markers"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -57,7 +58,9 @@ func propPlans(t testing.TB, generated int) map[string][]byte {
 				}
 			}
 			src := planSource(files)
-			src = commentRE.ReplaceAll(src, nil)
+			if stripped, _, err := markers.Actions(string(src)); err == nil {
+				src = []byte(stripped)
+			}
 			out[dir+"/"+filepath.Base(path)] = src
 		}
 	}

@@ -25,97 +25,37 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
+	"github.com/planls/planls/analysis/markers"
 	"golang.org/x/tools/txtar"
 )
 
 // testNow is the clock of the action tests.
 var testNow = time.Date(2024, 5, 6, 10, 0, 0, 0, time.UTC)
 
-// actionMarker is one marker of an action test.
-type actionMarker struct {
-	kind  string // "codeaction", "noaction" or "fixall"
-	title string
-	sel   string
-	lines int
-	id    string
-	line  int // 0-based line of the stripped plan
-}
-
-var (
-	// commentRE matches a marker comment at the end of a line, with the space before it.
-	commentRE = regexp.MustCompile(`[ \t]*<!--\s*(@(?:codeaction|noaction|fixall)[^>]*?)\s*-->[ \t]*$`)
-	// actionMarkerRE matches one marker inside a comment.
-	actionMarkerRE = regexp.MustCompile(`@(codeaction|noaction)\(("(?:[^"\\]|\\.)*")((?:\s*,\s*[a-z]+=(?:"(?:[^"\\]|\\.)*"|\d+))*)\)|@fixall`)
-	// markerArgRE matches one key=value argument.
-	markerArgRE = regexp.MustCompile(`([a-z]+)=("(?:[^"\\]|\\.)*"|\d+)`)
-)
-
 // stripActionMarkers removes the markers from a plan and returns them.
-func stripActionMarkers(t testing.TB, plan string) (string, []*actionMarker) {
-	lines := strings.Split(plan, "\n")
-	var out []*actionMarker
-	for i, line := range lines {
-		m := commentRE.FindStringSubmatchIndex(line)
-		if m == nil {
-			continue
-		}
-		body := line[m[2]:m[3]]
-		lines[i] = line[:m[0]]
-		for _, mm := range actionMarkerRE.FindAllStringSubmatch(body, -1) {
-			if mm[0] == "@fixall" {
-				out = append(out, &actionMarker{kind: "fixall", id: "fixall", line: i})
-				continue
-			}
-			title, err := strconv.Unquote(mm[2])
-			if err != nil {
-				t.Fatalf("line %d: bad title %s", i+1, mm[2])
-			}
-			am := &actionMarker{kind: mm[1], title: title, id: title, line: i, lines: 1}
-			for _, a := range markerArgRE.FindAllStringSubmatch(mm[3], -1) {
-				val := a[2]
-				if strings.HasPrefix(val, `"`) {
-					if val, err = strconv.Unquote(val); err != nil {
-						t.Fatalf("line %d: bad argument %s", i+1, a[0])
-					}
-				}
-				switch a[1] {
-				case "sel":
-					am.sel = val
-				case "id":
-					am.id = val
-				case "lines":
-					am.lines, _ = strconv.Atoi(val)
-				default:
-					t.Fatalf("line %d: unknown marker argument %s", i+1, a[1])
-				}
-			}
-			out = append(out, am)
-		}
+func stripActionMarkers(t testing.TB, plan string) (string, []*markers.Action) {
+	t.Helper()
+	text, ms, err := markers.Actions(plan)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return strings.Join(lines, "\n"), out
+	return text, ms
 }
 
-// markerSelection returns the selection a marker stands for in src.
-func markerSelection(t testing.TB, p *Plan, m *actionMarker) Span {
-	ls, le := p.LineStart(m.line), p.LineEnd(m.line)
-	if m.sel == "" {
-		return Span{ls, ls}
+// markerSelection returns the selection a marker stands for in p.
+func markerSelection(t testing.TB, p *Plan, m *markers.Action) Span {
+	t.Helper()
+	ls, le := p.LineStart(m.Line), p.LineEnd(m.Line)
+	start, end, err := m.Selection(ls, string(p.Src[ls:le]), p.LineEnd)
+	if err != nil {
+		t.Fatal(err)
 	}
-	i := strings.Index(string(p.Src[ls:le]), m.sel)
-	if i < 0 {
-		t.Fatalf("line %d: %q not found", m.line+1, m.sel)
-	}
-	if m.lines > 1 {
-		return Span{ls + i, p.LineEnd(m.line + m.lines - 1)}
-	}
-	return Span{ls + i, ls + i + len(m.sel)}
+	return Span{start, end}
 }
 
 func TestActionMarkers(t *testing.T) {
@@ -137,8 +77,8 @@ func runActionFile(t *testing.T, path string) {
 	if _, ok := files["plan.crlf.md"]; ok {
 		planName, crlf = "plan.crlf.md", true
 	}
-	text, markers := stripActionMarkers(t, string(files[planName]))
-	if len(markers) == 0 {
+	text, ms := stripActionMarkers(t, string(files[planName]))
+	if len(ms) == 0 {
 		t.Fatal("no markers")
 	}
 	text = strings.ReplaceAll(text, "<TAB>", "\t")
@@ -165,13 +105,13 @@ func runActionFile(t *testing.T, path string) {
 	diags := Diagnose(p, Env{Settings: s, FS: fsys, Path: "plan.md", Root: "."})
 	seen := map[string]bool{}
 	changed := false
-	for _, m := range markers {
+	for _, m := range ms {
 		var got []byte
-		switch m.kind {
+		switch m.Kind {
 		case "noaction":
 			for _, a := range Actions(p, markerSelection(t, p, m), s, diags, testNow) {
-				if a.Title == m.title {
-					t.Errorf("line %d: unexpected action %q", m.line+1, m.title)
+				if a.Title == m.Title {
+					t.Errorf("line %d: unexpected action %q", m.Line+1, m.Title)
 				}
 			}
 			continue
@@ -188,12 +128,12 @@ func runActionFile(t *testing.T, path string) {
 			var titles []string
 			for i := range actions {
 				titles = append(titles, actions[i].Title)
-				if actions[i].Title == m.title && found == nil {
+				if actions[i].Title == m.Title && found == nil {
 					found = &actions[i]
 				}
 			}
 			if found == nil {
-				t.Errorf("line %d: no action %q; have %q", m.line+1, m.title, titles)
+				t.Errorf("line %d: no action %q; have %q", m.Line+1, m.Title, titles)
 				continue
 			}
 			got = applyChecked(t, src, found.Edits)
@@ -203,11 +143,11 @@ func runActionFile(t *testing.T, path string) {
 		}
 		if crlf {
 			if bytes.Contains(bytes.ReplaceAll(got, []byte("\r\n"), nil), []byte("\n")) {
-				t.Errorf("%s: result of a CRLF file has a bare LF", m.id)
+				t.Errorf("%s: result of a CRLF file has a bare LF", m.ID)
 			}
 			got = bytes.ReplaceAll(got, []byte("\r\n"), []byte("\n"))
 		}
-		name := "want/" + m.id
+		name := "want/" + m.ID
 		if seen[name] {
 			t.Fatalf("two markers with golden %s: give one an id", name)
 		}

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/planls/planls/analysis"
 	"go.lsp.dev/jsonrpc2"
@@ -74,7 +73,7 @@ func (s *server) codeAction(ctx context.Context, snap snapshot, p *protocol.Code
 	sel := s.toSpan(doc, p.Range)
 	diags := analysis.Diagnose(plan, env.analysisEnv(nil))
 	pdiags := s.toDiagnostics(doc, env, plan, diags)
-	now := time.Now()
+	now := s.clock()
 	lazy := clientResolvesEdits(s.clientCapabilities())
 	for _, a := range analysis.Actions(plan, sel, env.settings, diags, now) {
 		if !kindWanted(a.Kind, p.Context.Only) {
@@ -132,7 +131,7 @@ func (s *server) resolveCodeAction(ctx context.Context, snap snapshot, ca *proto
 	env := s.envFor(doc.uri)
 	plan := s.plan(doc, env.settings)
 	diags := analysis.Diagnose(plan, env.analysisEnv(nil))
-	for _, a := range analysis.Actions(plan, s.toSpan(doc, data.Range), env.settings, diags, time.Now()) {
+	for _, a := range analysis.Actions(plan, s.toSpan(doc, data.Range), env.settings, diags, s.clock()) {
 		if a.Title == ca.Title {
 			ca.Edit = s.toCodeAction(doc, env, a, nil).Edit
 			return ca, nil

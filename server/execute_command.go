@@ -7,7 +7,8 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"time"
+	"slices"
+	"strings"
 
 	"github.com/planls/planls/analysis"
 	"go.lsp.dev/jsonrpc2"
@@ -42,6 +43,9 @@ type statsResult struct {
 
 // executeCommand answers workspace/executeCommand.
 func (s *server) executeCommand(ctx context.Context, snap snapshot, p *protocol.ExecuteCommandParams) (any, error) {
+	if !slices.Contains(commandNames, p.Command) {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "unknown command %q; planls executes %s", p.Command, strings.Join(commandNames, ", "))
+	}
 	if len(p.Arguments) != 1 {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s takes one argument {uri, range, section}", p.Command)
 	}
@@ -66,7 +70,7 @@ func (s *server) executeCommand(ctx context.Context, snap snapshot, p *protocol.
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s needs a range", p.Command)
 	}
 	var found *analysis.Action
-	for _, a := range analysis.Actions(plan, s.toSpan(doc, *args.Range), env.settings, nil, time.Now()) {
+	for _, a := range analysis.Actions(plan, s.toSpan(doc, *args.Range), env.settings, nil, s.clock()) {
 		if a.Command == p.Command && (p.Command != analysis.CommandMove || analysis.Fold(a.Section) == analysis.Fold(args.Section)) {
 			found = &a
 			break

@@ -7,7 +7,6 @@ package server
 
 import (
 	"context"
-	"time"
 
 	"github.com/planls/planls/analysis"
 	"go.lsp.dev/protocol"
@@ -41,5 +40,5 @@ func (s *server) fixAllEdits(doc *document, onSave bool) []protocol.TextEdit {
 		return out
 	}
 	plan := s.plan(doc, env.settings)
-	return append(out, s.toTextEdits(doc, analysis.FixAll(plan, env.settings, time.Now()))...)
+	return append(out, s.toTextEdits(doc, analysis.FixAll(plan, env.settings, s.clock()))...)
 }

@@ -28,6 +28,9 @@ import (
 	"golang.org/x/tools/txtar"
 )
 
+// testNow is the clock of the server in marker tests, as in the analysis tests.
+var testNow = time.Date(2024, 5, 6, 10, 0, 0, 0, time.UTC)
+
 // lspClient is a full LSP client of an in-process server: it answers the
 // server's requests (applyEdit changes its copy of the documents) and records
 // published diagnostics.
@@ -52,6 +55,7 @@ func newLSPClient(t *testing.T, root string, enc Encoding, caps string) *lspClie
 	cs, ss := net.Pipe()
 	logBuf := &syncBuffer{}
 	s := newServer(Options{Log: logBuf, Version: "test"}, handlers())
+	s.now = func() time.Time { return testNow }
 	st := newStream(ss, ss, s.logf)
 	done := make(chan int, 1)
 	go func() { done <- s.run(context.Background(), st, ss) }()

@@ -85,6 +85,16 @@ func handlers() []handler {
 		request(protocol.MethodTextDocumentFormatting, (*server).formatting, formattingCapability),
 		request(protocol.MethodTextDocumentWillSaveWaitUntil, (*server).willSaveWaitUntil, nil),
 		request(protocol.MethodWorkspaceExecuteCommand, (*server).executeCommand, executeCommandCapability),
+		request(protocol.MethodTextDocumentDocumentSymbol, (*server).documentSymbol, documentSymbolCapability),
+		request(protocol.MethodWorkspaceSymbol, (*server).workspaceSymbol, workspaceSymbolCapability),
+		request(protocol.MethodTextDocumentFoldingRange, (*server).foldingRange, foldingRangeCapability),
+		request(protocol.MethodTextDocumentHover, (*server).hover, hoverCapability),
+		request(protocol.MethodTextDocumentDocumentLink, (*server).documentLink, documentLinkCapability),
+		request(protocol.MethodTextDocumentDefinition, (*server).definition, definitionCapability),
+		request(protocol.MethodTextDocumentReferences, (*server).references, referencesCapability),
+		request(protocol.MethodTextDocumentPrepareRename, (*server).prepareRename, nil),
+		request(protocol.MethodTextDocumentRename, (*server).rename, renameCapability),
+		request(protocol.MethodTextDocumentCodeLens, (*server).codeLens, codeLensCapability),
 	}
 }
 
@@ -160,6 +170,8 @@ type server struct {
 	diag       *diagnostics
 	index      index
 	indexQueue chan func()
+	// now is the clock of done-stamps; tests set it.
+	now func() time.Time
 
 	mu       sync.Mutex
 	state    lifecycleState
@@ -199,6 +211,14 @@ func newServer(opts Options, hs []handler) *server {
 	return s
 }
 
+// clock returns the current time for done-stamps.
+func (s *server) clock() time.Time {
+	if s.now != nil {
+		return s.now()
+	}
+	return time.Now()
+}
+
 // listen registers l to be told about every document event. It must be
 // called before the connection starts.
 func (s *server) listen(l documentListener) {
@@ -212,7 +232,11 @@ const stopTimeout = 2 * time.Second
 // run serves st until the client exits or goes away, then closes st and out
 // and returns the exit code.
 func (s *server) run(ctx context.Context, st *stream, out io.Closer) int {
-	conn := jsonrpc2.NewConn(st, jsonrpc2.WithCodec(codec{}))
+	// conn.Done fires only once every running request has returned, so the
+	// end of the input is watched separately: a client that goes away in the
+	// middle of a long request must not keep the process alive.
+	in := &inputWatch{stream: st, ended: make(chan struct{})}
+	conn := jsonrpc2.NewConn(in, jsonrpc2.WithCodec(codec{}))
 	s.conn = conn
 	s.clientLog.start(conn)
 	s.logf("planls %s: serving LSP", s.opts.Version)
@@ -227,6 +251,13 @@ func (s *server) run(ctx context.Context, st *stream, out io.Closer) int {
 		why = "the connection ended"
 		if err := conn.Err(); err != nil {
 			why += ": " + err.Error()
+		}
+	case <-in.ended:
+		why = "the input ended"
+		// Requests still running may finish and be answered, for a while.
+		select {
+		case <-conn.Done():
+		case <-time.After(stopTimeout):
 		}
 	case <-s.exited:
 		why = "exit notification"
@@ -255,6 +286,23 @@ func (s *server) run(ctx context.Context, st *stream, out io.Closer) int {
 	code := s.exitCode()
 	s.logf("stopping (%s); exit code %d", why, code)
 	return code
+}
+
+// inputWatch is the stream as the connection sees it: it closes ended when
+// reading fails (the client closed its end or went away).
+type inputWatch struct {
+	*stream
+	once  sync.Once
+	ended chan struct{}
+}
+
+// ReadFrame implements the connection's raw-frame extension of the stream.
+func (w *inputWatch) ReadFrame(ctx context.Context) ([]byte, int64, error) {
+	body, n, err := w.stream.ReadFrame(ctx)
+	if err != nil {
+		w.once.Do(func() { close(w.ended) })
+	}
+	return body, n, err
 }
 
 // handle is the connection's jsonrpc2.Handler. It never panics and never

@@ -10,6 +10,15 @@
 //	<!-- @complete("prefix", "a", "b") --> completion right after the first "prefix" on
 //	                                       the line offers exactly the inserts a, b ("-": none)
 //
+// Action markers (see Actions) are stripped from the plan before it is used:
+//
+//	<!-- @codeaction("Title") -->                     run the action Title with the cursor at the line start
+//	<!-- @codeaction("Title", sel="text") -->         ... with the first "text" on this line selected
+//	<!-- @codeaction("Title", sel="text", lines=3) --> ... selected from "text" to the end of the third line
+//	<!-- @codeaction("Title", id="name") -->          ... golden section want/name instead of want/Title
+//	<!-- @noaction("Title") -->                       no action titled Title is offered at this line
+//	<!-- @fixall -->                                  fix-all (golden want/fixall), checked for idempotence
+//
 // Several markers may share one comment. A comment alone on its line claims for
 // the line above it (for lines that a trailing comment would change, such as
 // link reference definitions).
@@ -159,4 +168,89 @@ func Completes(src []byte) ([]*Complete, error) {
 		}
 	}
 	return out, nil
+}
+
+// Action is one action marker.
+type Action struct {
+	// Kind is "codeaction", "noaction" or "fixall".
+	Kind string
+	// Title is the action's title.
+	Title string
+	// Sel is the text to select on the line, or "" for a cursor at the line start.
+	Sel string
+	// Lines is the number of lines the selection spans (1 by default).
+	Lines int
+	// ID names the golden section want/ID.
+	ID string
+	// Line is the 0-based line in the stripped plan.
+	Line int
+}
+
+var (
+	actionCommentRE = regexp.MustCompile(`[ \t]*<!--\s*(@(?:codeaction|noaction|fixall)[^>]*?)\s*-->[ \t]*$`)
+	actionMarkerRE  = regexp.MustCompile(`@(codeaction|noaction)\(("(?:[^"\\]|\\.)*")((?:\s*,\s*[a-z]+=(?:"(?:[^"\\]|\\.)*"|\d+))*)\)|@fixall`)
+	markerArgRE     = regexp.MustCompile(`([a-z]+)=("(?:[^"\\]|\\.)*"|\d+)`)
+)
+
+// Actions removes the action markers (with the space before them) from a plan
+// and returns the plan and the markers.
+func Actions(plan string) (string, []*Action, error) {
+	lines := strings.Split(plan, "\n")
+	var out []*Action
+	for i, line := range lines {
+		m := actionCommentRE.FindStringSubmatchIndex(line)
+		if m == nil {
+			continue
+		}
+		body := line[m[2]:m[3]]
+		lines[i] = line[:m[0]]
+		for _, mm := range actionMarkerRE.FindAllStringSubmatch(body, -1) {
+			if mm[0] == "@fixall" {
+				out = append(out, &Action{Kind: "fixall", ID: "fixall", Line: i})
+				continue
+			}
+			title, err := strconv.Unquote(mm[2])
+			if err != nil {
+				return "", nil, fmt.Errorf("line %d: bad title %s", i+1, mm[2])
+			}
+			am := &Action{Kind: mm[1], Title: title, ID: title, Line: i, Lines: 1}
+			for _, a := range markerArgRE.FindAllStringSubmatch(mm[3], -1) {
+				val := a[2]
+				if strings.HasPrefix(val, `"`) {
+					if val, err = strconv.Unquote(val); err != nil {
+						return "", nil, fmt.Errorf("line %d: bad argument %s", i+1, a[0])
+					}
+				}
+				switch a[1] {
+				case "sel":
+					am.Sel = val
+				case "id":
+					am.ID = val
+				case "lines":
+					am.Lines, _ = strconv.Atoi(val)
+				default:
+					return "", nil, fmt.Errorf("line %d: unknown marker argument %s", i+1, a[1])
+				}
+			}
+			out = append(out, am)
+		}
+	}
+	return strings.Join(lines, "\n"), out, nil
+}
+
+// Selection returns the byte range a marker selects, given the line's start
+// offset and text (and, for multi-line selections, a function giving the end of
+// the content of line n).
+func (a *Action) Selection(lineStart int, lineText string, lineEnd func(n int) int) (int, int, error) {
+	if a.Sel == "" {
+		return lineStart, lineStart, nil
+	}
+	i := strings.Index(lineText, a.Sel)
+	if i < 0 {
+		return 0, 0, fmt.Errorf("line %d: %q not found", a.Line+1, a.Sel)
+	}
+	if a.Lines > 1 {
+		return lineStart + i, lineEnd(a.Line + a.Lines - 1), nil
+	}
+	return lineStart + i, lineStart + i + len(a.Sel), nil
 }
