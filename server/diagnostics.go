@@ -34,6 +34,7 @@ type diagnostics struct {
 	s    *server
 	mu   sync.Mutex
 	docs map[uri.URI]*diagDoc
+	ext  *externalLinks // the background http link check (external_links.go)
 }
 
 // diagDoc is the diagnostics state of one open document.
@@ -50,6 +51,7 @@ type diagDoc struct {
 func newDiagnostics(s *server) *diagnostics {
 	d := &diagnostics{s: s, docs: map[uri.URI]*diagDoc{}}
 	s.listen(d.event)
+	d.ext = newExternalLinks(d)
 	return d
 }
 
@@ -175,6 +177,9 @@ func (d *diagnostics) run(u uri.URI, seq int, holdTyping bool) {
 	st.published = seq
 	d.mu.Unlock()
 	d.s.notifyDiagnostics(u, &doc.version, items)
+	if !holdTyping {
+		d.ext.afterPublish(doc, false) // the quiet pass: check http links in the background
+	}
 }
 
 // compute returns the LSP diagnostics of doc; with holdTyping, findings on the
@@ -183,6 +188,10 @@ func (d *diagnostics) compute(doc *document, holdTyping bool) []protocol.Diagnos
 	env := d.s.envFor(doc.uri)
 	plan := d.s.plan(doc, env.settings)
 	diags := analysis.Diagnose(plan, env.analysisEnv(nil))
+	if ext := d.ext.cached(plan, env.settings); len(ext) > 0 {
+		diags = append(diags, ext...)
+		analysis.SortDiagnostics(diags)
+	}
 	if holdTyping {
 		d.mu.Lock()
 		line := -1
@@ -225,6 +234,7 @@ func (s *server) diagnostic(ctx context.Context, snap snapshot, p *protocol.Docu
 		return report, nil
 	}
 	report.Items = s.diag.compute(doc, true)
+	s.diag.ext.afterPublish(doc, true)
 	return report, nil
 }
 

@@ -18,7 +18,7 @@ import (
 func init() {
 	commands["check"] = &command{
 		summary: "report problems in plan files (text, json or sarif)",
-		usage:   "planls check [--format text|json|sarif] [--fail-on LEVEL] PATH…",
+		usage:   "planls check [--format text|json|sarif] [--fail-on LEVEL] [--external] PATH…",
 		run:     runCheck,
 	}
 }
@@ -53,6 +53,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output `format`: text, json or sarif")
 	failOn := fs.String("fail-on", "warning", "exit 1 when a finding is at or above `LEVEL`: error, warning, information or hint")
+	external := fs.Bool("external", false, "also check http and https links over the network (dead-url; see SECURITY.md)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -66,12 +67,13 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "usage: planls check [--format text|json|sarif] [--fail-on LEVEL] PATH…")
+		fmt.Fprintln(stderr, "usage: planls check [--format text|json|sarif] [--fail-on LEVEL] [--external] PATH…")
 		return 2
 	}
 	c := &collector{stderr: stderr}
 	inputs := c.collect(fs.Args())
 	var all []finding
+	var read []checkedFile // kept for --external
 	for _, in := range inputs {
 		src, err := os.ReadFile(in.abs)
 		if err != nil {
@@ -79,6 +81,12 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		all = append(all, checkFile(in, src)...)
+		if *external {
+			read = append(read, checkedFile{in, src})
+		}
+	}
+	if *external {
+		all = append(all, checkExternal(read, stderr)...)
 	}
 	sort.SliceStable(all, func(i, j int) bool {
 		a, b := all[i], all[j]
@@ -123,6 +131,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 func checkFile(in input, src []byte) []finding {
 	p := analysis.ParseWith(src, in.ws.settings)
 	diags := analysis.Diagnose(p, analysis.Env{Settings: in.ws.settings, FS: in.ws.fsys, Path: in.rel, Root: ".", Cache: in.ws.cache})
+	return toFindings(in, src, diags)
+}
+
+// toFindings converts the diagnostics of one file into findings.
+func toFindings(in input, src []byte, diags []analysis.Diagnostic) []finding {
 	m := server.NewMapper(src)
 	pos := func(off int) (int, int) {
 		l, c := m.OffsetPosition(off, server.UTF32)
