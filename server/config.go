@@ -29,7 +29,7 @@ func (s *server) afterInitialized(ctx context.Context) {
 	s.showWarnings(ctx, warns)
 	s.fetchConfiguration(ctx, nil)
 	s.registerWatchers(ctx)
-	s.indexQueue <- func() { s.indexAll(ctx) }
+	s.indexAll(ctx)
 }
 
 // didChangeConfiguration handles workspace/didChangeConfiguration: the settings
@@ -77,7 +77,7 @@ func (s *server) fetchConfiguration(ctx context.Context, pushed []byte) {
 	s.showWarnings(ctx, warns)
 	// Excludes and done names may have changed: index again (which refreshes
 	// the diagnostics).
-	s.indexQueue <- func() { s.indexAll(ctx) }
+	s.work.add(func(w *indexWork) { w.reindex = true })
 }
 
 // showWarnings tells the user about settings warnings with window/showMessage.

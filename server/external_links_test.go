@@ -5,7 +5,8 @@ package server
 // $/progress; cached results kept while typing, with no new request; a check
 // cancelled by a newer version; nothing checked when checkExternalLinks is off;
 // and pull diagnostics refreshed once a check ends. The links point at httptest
-// servers on 127.0.0.1, allowed by the workspace's .planls.json; the checker's
+// servers on 127.0.0.1, allowed by settings sent as the editor's (network settings
+// are not taken from .planls.json); the checker's
 // resolver is fake and its dialer connects to 127.0.0.1 only.
 
 import (
@@ -98,6 +99,28 @@ func newExtClient(t *testing.T, root, caps string) *extClient {
 	case <-s.index.ready:
 	case <-time.After(waitTimeout):
 		t.Fatal("indexing did not finish")
+	}
+	// Network settings count only from the editor (SECURITY.md): push the
+	// workspace's test configuration as the editor's settings.
+	if cfg, err := os.ReadFile(filepath.Join(root, ".planls.json")); err == nil {
+		s.index.mu.Lock()
+		runs := s.index.runs
+		s.index.mu.Unlock()
+		lc.notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{"planls": json.RawMessage(cfg)}})
+		deadline := time.Now().Add(waitTimeout)
+		for {
+			// The new settings make the server index again and refresh.
+			s.index.mu.Lock()
+			applied := s.index.runs > runs
+			s.index.mu.Unlock()
+			if applied {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("settings were not applied")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
 	}
 	return c
 }

@@ -32,6 +32,7 @@ type index struct {
 	files map[string]map[string]*analysis.Plan // root → rel path → plan of the file on disk
 	snaps map[string]*analysis.Workspace       // root → snapshot with open documents, nil when stale
 	ready chan struct{}                        // closed when the first indexing is done
+	runs  int                                  // completed indexings, for tests
 	once  sync.Once
 }
 
@@ -117,6 +118,9 @@ func (s *server) indexAll(ctx context.Context) {
 	prog.end(msg)
 	s.logf("%s", msg)
 	s.diag.refreshAll()
+	s.index.mu.Lock()
+	s.index.runs++
+	s.index.mu.Unlock()
 }
 
 // indexRoot walks a folder and parses its Markdown files with all cores.
@@ -187,52 +191,56 @@ func readPlan(path string, settings analysis.Settings) *analysis.Plan {
 	return analysis.ParseWith(data, settings)
 }
 
-// didChangeWatchedFiles updates the index for files created, changed or deleted
-// on disk, then refreshes the open documents' diagnostics. The work runs off the
-// read loop, in arrival order.
-func (s *server) didChangeWatchedFiles(ctx context.Context, p *protocol.DidChangeWatchedFilesParams) {
-	changes := make([]protocol.FileEvent, len(p.Changes))
-	for i, c := range p.Changes {
-		changes[i] = protocol.FileEvent{URI: uri.URI(strings.Clone(string(c.URI))), Type: c.Type}
-	}
-	s.indexQueue <- func() {
-		<-s.index.ready
-		touched := false
-		for _, c := range changes {
-			root, rel := s.ws.locate(c.URI)
-			if root == "" || rel == "" {
-				continue
-			}
-			touched = true
-			if !isMarkdownPath(rel) {
-				continue
-			}
-			var plan *analysis.Plan
-			if c.Type != protocol.FileChangeTypeDeleted {
-				plan = readPlan(filepath.Join(root, filepath.FromSlash(rel)), s.ws.settings(root))
-			}
-			s.index.mu.Lock()
-			if s.index.files == nil {
-				s.index.files = map[string]map[string]*analysis.Plan{}
-			}
-			if s.index.files[root] == nil {
-				s.index.files[root] = map[string]*analysis.Plan{}
-			}
-			if plan == nil {
-				delete(s.index.files[root], rel)
-			} else {
-				s.index.files[root][rel] = plan
-			}
-			delete(s.index.snaps, root)
-			s.index.mu.Unlock()
-		}
-		if touched {
-			s.diag.refreshAll()
-		}
+// indexWork is the pending work of the index, filled by notifications on the read
+// loop (which never blocks on it) and drained by one worker in order. Repeated
+// events for a file collapse into one.
+type indexWork struct {
+	mu      sync.Mutex
+	signal  chan struct{} // has room for one wake-up
+	reindex bool          // index everything again (settings or folders changed)
+	roots   []string      // new folders, when not nil
+	files   []uri.URI     // changed files, in arrival order, without repeats
+	seen    map[uri.URI]bool
+}
+
+// add records work and wakes the worker.
+func (w *indexWork) add(f func(w *indexWork)) {
+	w.mu.Lock()
+	f(w)
+	w.mu.Unlock()
+	select {
+	case w.signal <- struct{}{}:
+	default:
 	}
 }
 
-// didChangeWorkspaceFolders updates the roots and reindexes.
+// take returns the pending work and clears it.
+func (w *indexWork) take() (reindex bool, roots []string, files []uri.URI) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	reindex, roots, files = w.reindex, w.roots, w.files
+	w.reindex, w.roots, w.files, w.seen = false, nil, nil, nil
+	return
+}
+
+// didChangeWatchedFiles records files created, changed or deleted on disk; the
+// index worker re-reads them and refreshes the open documents' diagnostics.
+func (s *server) didChangeWatchedFiles(ctx context.Context, p *protocol.DidChangeWatchedFilesParams) {
+	s.work.add(func(w *indexWork) {
+		for _, c := range p.Changes {
+			u := uri.URI(strings.Clone(string(c.URI)))
+			if w.seen == nil {
+				w.seen = map[uri.URI]bool{}
+			}
+			if !w.seen[u] {
+				w.seen[u] = true
+				w.files = append(w.files, u)
+			}
+		}
+	})
+}
+
+// didChangeWorkspaceFolders records the new folders; the worker reindexes.
 func (s *server) didChangeWorkspaceFolders(ctx context.Context, p *protocol.DidChangeWorkspaceFoldersParams) {
 	s.ws.mu.Lock()
 	roots := map[string]bool{}
@@ -240,6 +248,11 @@ func (s *server) didChangeWorkspaceFolders(ctx context.Context, p *protocol.DidC
 		roots[r] = true
 	}
 	s.ws.mu.Unlock()
+	s.work.mu.Lock()
+	for _, r := range s.work.roots {
+		roots[r] = true
+	}
+	s.work.mu.Unlock()
 	for _, f := range p.Event.Removed {
 		if path, ok := uriPath(f.URI); ok {
 			delete(roots, path)
@@ -250,35 +263,78 @@ func (s *server) didChangeWorkspaceFolders(ctx context.Context, p *protocol.DidC
 			roots[path] = true
 		}
 	}
-	var list []string
+	list := []string{}
 	for r := range roots {
 		list = append(list, r)
 	}
-	bg := context.WithoutCancel(ctx)
-	s.indexQueue <- func() {
-		warns := s.ws.resetRoots(list)
-		s.showWarnings(bg, warns)
-		s.indexAll(bg)
-	}
+	s.work.add(func(w *indexWork) { w.roots, w.reindex = list, true })
 }
 
-// runIndexQueue runs index work items one after the other until ctx ends.
-func (s *server) runIndexQueue(ctx context.Context) {
+// runIndexWorker drains the index work until ctx ends: after the first indexing,
+// it reindexes when asked and re-reads changed files, then refreshes diagnostics.
+func (s *server) runIndexWorker(ctx context.Context) {
+	select {
+	case <-s.index.ready:
+	case <-ctx.Done():
+		return
+	}
 	for {
 		select {
-		case f := <-s.indexQueue:
-			func() {
-				defer func() {
-					if r := recover(); r != nil {
-						_ = s.logPanic("index", r)
-					}
-				}()
-				f()
-			}()
+		case <-s.work.signal:
 		case <-ctx.Done():
 			return
 		}
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					_ = s.logPanic("index", r)
+				}
+			}()
+			reindex, roots, files := s.work.take()
+			if roots != nil {
+				s.showWarnings(ctx, s.ws.resetRoots(roots))
+			}
+			if reindex {
+				s.indexAll(ctx)
+				return
+			}
+			if s.updateFiles(files) {
+				s.diag.refreshAll()
+			}
+		}()
 	}
+}
+
+// updateFiles re-reads changed files into the index and reports whether any
+// lies in a workspace folder.
+func (s *server) updateFiles(files []uri.URI) bool {
+	touched := false
+	for _, u := range files {
+		root, rel := s.ws.locate(u)
+		if root == "" || rel == "" {
+			continue
+		}
+		touched = true
+		if !isMarkdownPath(rel) {
+			continue
+		}
+		plan := readPlan(filepath.Join(root, filepath.FromSlash(rel)), s.ws.settings(root))
+		s.index.mu.Lock()
+		if s.index.files == nil {
+			s.index.files = map[string]map[string]*analysis.Plan{}
+		}
+		if s.index.files[root] == nil {
+			s.index.files[root] = map[string]*analysis.Plan{}
+		}
+		if plan == nil {
+			delete(s.index.files[root], rel)
+		} else {
+			s.index.files[root][rel] = plan
+		}
+		delete(s.index.snaps, root)
+		s.index.mu.Unlock()
+	}
+	return touched
 }
 
 // registerWatchers asks the client to watch the workspace's files, when it

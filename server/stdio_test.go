@@ -78,6 +78,15 @@ type pipeRWC struct {
 // test ends, if it is still running.
 func startPlanls(t *testing.T, args ...string) *testClient {
 	t.Helper()
+	c, _ := startPlanlsPipes(t, args...)
+	return c
+}
+
+// startPlanlsPipes is startPlanls that also returns the client's end of the
+// process's stdout, so that a test can close it to play a client that
+// disappears altogether.
+func startPlanlsPipes(t *testing.T, args ...string) (*testClient, *os.File) {
+	t.Helper()
 	bin := planlsBinary(t)
 	// Pipes of our own rather than cmd.StdinPipe/StdoutPipe, so that reading
 	// stdout to its end does not race with cmd.Wait closing it.
@@ -125,7 +134,7 @@ func startPlanls(t *testing.T, args ...string) *testClient {
 			t.Logf("planls stderr:\n%s", log)
 		}
 	})
-	return c
+	return c, outR
 }
 
 // probe checks that the process is alive and in step: an unknown request

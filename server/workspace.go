@@ -33,6 +33,27 @@ type workspace struct {
 	generation int
 	// plans caches the plan of each open document's latest parsed version.
 	plans map[uri.URI]cachedPlan
+	// fsys holds the file system of each root, opened with os.OpenRoot so that
+	// no path or symbolic link leads outside the folder.
+	fsys map[string]fs.FS
+}
+
+// rootFS returns the file system of a workspace folder, confined to it.
+func (w *workspace) rootFS(root string) fs.FS {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if f, ok := w.fsys[root]; ok {
+		return f
+	}
+	var f fs.FS
+	if r, err := os.OpenRoot(root); err == nil {
+		f = r.FS()
+	}
+	if w.fsys == nil {
+		w.fsys = map[string]fs.FS{}
+	}
+	w.fsys[root] = f
+	return f
 }
 
 // cachedPlan is a parsed document version.
@@ -75,12 +96,20 @@ func (w *workspace) resetRoots(roots []string) []analysis.Warning {
 	fileSettings := map[string]analysis.Settings{}
 	var warns []analysis.Warning
 	for _, r := range roots {
-		s, _, ws := analysis.LoadConfig(os.DirFS(r), ".")
+		var s analysis.Settings
+		var ws []analysis.Warning
+		if r, err := os.OpenRoot(r); err == nil {
+			s, _, ws = analysis.LoadConfig(r.FS(), ".")
+			_ = r.Close()
+		} else {
+			s = analysis.DefaultSettings()
+		}
 		fileSettings[r] = s
 		warns = append(warns, ws...)
 	}
 	w.mu.Lock()
 	w.roots = roots
+	w.fsys = nil
 	w.fileSettings = fileSettings
 	w.effective = nil
 	w.generation++
@@ -115,9 +144,15 @@ func (w *workspace) settings(root string) analysis.Settings {
 		base = analysis.DefaultSettings()
 	}
 	s := base
+	editorOnly := analysis.DefaultSettings()
 	if len(w.editor) > 0 {
 		s, _ = analysis.DecodeSettings(w.editor, base)
+		editorOnly, _ = analysis.DecodeSettings(w.editor, editorOnly)
 	}
+	// Network access is the user's decision, not a repository's: a cloned
+	// repository's .planls.json cannot switch external link checks on or allow
+	// private hosts (SECURITY.md).
+	s.CheckExternalLinks, s.AllowHosts = editorOnly.CheckExternalLinks, editorOnly.AllowHosts
 	if w.effective == nil {
 		w.effective = map[string]analysis.Settings{}
 	}
@@ -175,7 +210,7 @@ func (s *server) envFor(u uri.URI) docEnv {
 	root, rel := s.ws.locate(u)
 	e := docEnv{settings: s.ws.settings(root), rel: rel, root: root}
 	if root != "" {
-		e.fsys = os.DirFS(root)
+		e.fsys = s.ws.rootFS(root)
 		e.workspace = s.workspaceOf(root)
 	}
 	return e

@@ -110,7 +110,11 @@ func (c *collector) workspaceFor(dir string) *workspace {
 	if ws, ok := c.workspaces[root]; ok {
 		return ws
 	}
-	fsys := os.DirFS(root)
+	// os.OpenRoot confines every lookup to the workspace, symbolic links included.
+	var fsys fs.FS = os.DirFS(root)
+	if r, err := os.OpenRoot(root); err == nil {
+		fsys = r.FS()
+	}
 	s, cfg, warns := analysis.LoadConfig(fsys, ".")
 	for _, w := range warns {
 		c.warnf("%s: %s", filepath.Join(root, cfg), w.Message)
