@@ -165,11 +165,11 @@ type server struct {
 	handlers  []handler
 	listeners []documentListener
 
-	docs       documentStore
-	ws         workspace
-	diag       *diagnostics
-	index      index
-	indexQueue chan func()
+	docs  documentStore
+	ws    workspace
+	diag  *diagnostics
+	index index
+	work  indexWork
 	// now is the clock of done-stamps; tests set it.
 	now func() time.Time
 
@@ -207,7 +207,7 @@ func newServer(opts Options, hs []handler) *server {
 	})
 	s.diag = newDiagnostics(s)
 	s.index.ready = make(chan struct{})
-	s.indexQueue = make(chan func(), 64)
+	s.work.signal = make(chan struct{}, 1)
 	return s
 }
 
@@ -243,7 +243,7 @@ func (s *server) run(ctx context.Context, st *stream, out io.Closer) int {
 	conn.Go(ctx, s.handle)
 	queueCtx, stopQueue := context.WithCancel(context.Background())
 	defer stopQueue()
-	go s.runIndexQueue(queueCtx)
+	go s.runIndexWorker(queueCtx)
 
 	var why string
 	select {

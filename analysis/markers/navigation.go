@@ -26,6 +26,7 @@
 // a golden kind (symbols/, wsymbols/, fold/, links/, lens/, hover/, refs/,
 // rename/) are goldens, not workspace files. Ranges are written as
 // LINE:COL-LINE:COL, 1-based lines and 1-based byte columns.
+
 package markers
 
 import (
@@ -44,7 +45,9 @@ type Nav struct {
 	Args []string
 	// Opts are the key=value arguments.
 	Opts map[string]string
-	// Col is the byte column of the first argument on the claimed line, or 0.
+	// Col is the byte column of the cursor on the claimed line: where the
+	// first argument of a cursor marker (hover, def, refs, prepare, rename)
+	// starts; 0 for the others.
 	Col int
 }
 
@@ -70,6 +73,9 @@ func (n *Nav) Arg(i int) string {
 // navNames are the marker names Navs reads.
 var navNames = map[string]bool{"symbols": true, "wsymbols": true, "fold": true, "links": true, "lens": true,
 	"hover": true, "def": true, "refs": true, "prepare": true, "rename": true}
+
+// cursorNames are the markers whose first argument places the cursor.
+var cursorNames = map[string]bool{"hover": true, "def": true, "refs": true, "prepare": true, "rename": true}
 
 // goldenKinds are the first path elements of golden sections.
 var goldenKinds = map[string]bool{"symbols": true, "wsymbols": true, "fold": true, "links": true, "lens": true,
@@ -97,7 +103,7 @@ func Navs(src []byte) ([]*Nav, error) {
 		}
 		for _, m := range ms {
 			m.Line = target
-			if len(m.Args) > 0 && target >= 0 {
+			if cursorNames[m.Name] && len(m.Args) > 0 && target >= 0 {
 				text := lines[target]
 				if target == i {
 					text = text[:strings.LastIndex(text, "<!--")]
