@@ -23,9 +23,14 @@ func TestCompletionMarkers(t *testing.T) {
 		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
 			fsys, s, mds := loadWorkspace(t, path)
 			count := 0
+			plans := map[string]*Plan{}
+			for _, name := range mds {
+				plans[name] = ParseWith(fsys[name].Data, s)
+			}
+			ws := NewWorkspace(plans)
 			for _, name := range mds {
 				src := fsys[name].Data
-				p := ParseWith(src, s)
+				p := plans[name]
 				ms, err := markers.Completes(src)
 				if err != nil {
 					t.Fatalf("%s: %v", name, err)
@@ -34,7 +39,7 @@ func TestCompletionMarkers(t *testing.T) {
 					count++
 					off := p.LineStart(m.Line) + m.Col
 					items := Complete(p, off, CompletionEnv{Settings: s, FS: fsys, Path: name, Root: ".",
-						SectionNames: []string{"review", "Doing"}})
+						SectionNames: ws.SectionNames(name), Cache: NewFileCache(ws)})
 					var got []string
 					for _, it := range items {
 						got = append(got, it.Insert)

@@ -496,9 +496,10 @@ func (b *builder) malformed(s, lineEnd int) {
 			if len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t' {
 				continue
 			}
-			if len(bytes.TrimSpace(rest)) == 0 && nm.pat != "[]" {
-				continue
-			}
+		}
+		if len(bytes.TrimSpace(rest)) == 0 {
+			// A box with nothing after it is being typed, like a bare "- [ ]".
+			continue
 		}
 		m.Span, m.Want, found = Span{s, s + len(nm.pat)}, nm.want, true
 		break

@@ -241,3 +241,37 @@ func FuzzParse(f *testing.F) {
 
 // fstestRead reads a file from disk for tests.
 func fstestRead(name string) ([]byte, error) { return os.ReadFile(name) }
+
+// TestParseHostileInput parses inputs no editor should send but a file can hold:
+// invalid UTF-8, NUL bytes, lone CRs, a 10 MB plan. The model must keep its
+// invariants and the large plan must come out whole.
+func TestParseHostileInput(t *testing.T) {
+	for name, src := range map[string][]byte{
+		"invalid utf-8": []byte("## \xff\xfe doing\n\n- [ ] bad \xc3\x28 bytes [x](#\xe2\x82)\n- [x] \xf0\x28\x8c\x28\n"),
+		"nul bytes":     []byte("## do\x00ing\n\n- [ ] a\x00b\n- [\x00] c\n\x00\x00\n"),
+		"lone cr":       []byte("## doing\r- [ ] a\r- [x] b\r\r## done\r"),
+		"only breaks":   bytes.Repeat([]byte("\r\n"), 1000),
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := Parse(src)
+			checkPlan(t, p)
+			if p.Dump() != Parse(src).Dump() {
+				t.Error("dump not deterministic")
+			}
+		})
+	}
+	t.Run("10 MB", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("large input")
+		}
+		var src []byte
+		for seed := int64(0); len(src) < 10<<20; seed++ {
+			src = append(src, GeneratePlan(seed, 2000)...)
+		}
+		p := Parse(src)
+		checkPlan(t, p)
+		if p.TooLarge || len(p.Tasks) < 20000 {
+			t.Fatalf("10 MB plan: too large %v, %d tasks", p.TooLarge, len(p.Tasks))
+		}
+	})
+}

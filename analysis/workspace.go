@@ -113,3 +113,25 @@ func parentDir(p string) string {
 	}
 	return "."
 }
+
+// SectionNames returns the section names used in the files of the workspace
+// other than except, without repeats (compared case-folded), in path order.
+func (w *Workspace) SectionNames(except string) []string {
+	if w == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, path := range w.Paths() {
+		if path == except {
+			continue
+		}
+		for _, s := range w.plans[path].Sections {
+			if s.Key != "" && !seen[s.Key] {
+				seen[s.Key] = true
+				out = append(out, s.Name)
+			}
+		}
+	}
+	return out
+}

@@ -35,7 +35,8 @@ func (s *server) completion(ctx context.Context, snap snapshot, p *protocol.Comp
 	env := s.envFor(doc.uri)
 	plan := s.plan(doc, env.settings)
 	off := s.toOffset(doc, p.Position)
-	items := analysis.Complete(plan, off, analysis.CompletionEnv{Settings: env.settings, FS: env.fsys, Path: env.rel, Root: "."})
+	items := analysis.Complete(plan, off, analysis.CompletionEnv{Settings: env.settings, FS: env.fsys, Path: env.rel, Root: ".",
+		SectionNames: env.workspace.SectionNames(env.rel), Cache: analysis.NewFileCache(env.workspace)})
 	for _, it := range items {
 		edit := &protocol.TextEdit{Range: s.toRange(doc, it.Replace), NewText: it.Insert}
 		list.Items = append(list.Items, protocol.CompletionItem{
