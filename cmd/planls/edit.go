@@ -6,7 +6,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -101,7 +100,7 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		if diff {
-			io.WriteString(stdout, unifiedDiff(in.display, src, out))
+			io.WriteString(stdout, analysis.UnifiedDiff(in.display, src, out))
 			continue
 		}
 		if err := writeAtomic(in.abs, out); err != nil {
@@ -206,7 +205,7 @@ func runTaskEdit(name string, args []string, stdout, stderr io.Writer) int {
 		return fail("%s: %v; left untouched", in.display, err)
 	}
 	if diff {
-		io.WriteString(stdout, unifiedDiff(in.display, src, out))
+		io.WriteString(stdout, analysis.UnifiedDiff(in.display, src, out))
 		return 0
 	}
 	if err := writeAtomic(in.abs, out); err != nil {
@@ -333,156 +332,4 @@ func writeAtomic(path string, data []byte) (err error) {
 		return err
 	}
 	return os.Rename(tmp, path)
-}
-
-// unifiedDiff returns a unified diff (three lines of context) from a to b, with
-// both sides labelled name, or "" when they are equal.
-func unifiedDiff(name string, a, b []byte) string {
-	if bytes.Equal(a, b) {
-		return ""
-	}
-	la, lb := diffLines(a), diffLines(b)
-	ops := lcsOps(la, lb)
-	var w strings.Builder
-	fmt.Fprintf(&w, "--- a/%s\n+++ b/%s\n", filepath.ToSlash(name), filepath.ToSlash(name))
-	const context = 3
-	// Group the changes into hunks.
-	i := 0
-	for i < len(ops) {
-		if ops[i].kind == ' ' {
-			i++
-			continue
-		}
-		start := max(0, i-context)
-		end := i
-		for end < len(ops) {
-			if ops[end].kind != ' ' {
-				end++
-				continue
-			}
-			run := end
-			for run < len(ops) && ops[run].kind == ' ' {
-				run++
-			}
-			if run == len(ops) || run-end > 2*context {
-				end = min(len(ops), end+context)
-				break
-			}
-			end = run
-		}
-		aStart, bStart, aLen, bLen := ops[start].a, ops[start].b, 0, 0
-		for _, op := range ops[start:end] {
-			if op.kind != '+' {
-				aLen++
-			}
-			if op.kind != '-' {
-				bLen++
-			}
-		}
-		fmt.Fprintf(&w, "@@ -%s +%s @@\n", hunkRange(aStart, aLen), hunkRange(bStart, bLen))
-		for _, op := range ops[start:end] {
-			w.WriteByte(op.kind)
-			w.WriteString(op.text)
-			if !strings.HasSuffix(op.text, "\n") {
-				w.WriteString("\n\\ No newline at end of file\n")
-			}
-		}
-		i = end
-	}
-	return w.String()
-}
-
-// hunkRange formats the range of a hunk header (1-based start, count).
-func hunkRange(start, n int) string {
-	if n == 0 {
-		return fmt.Sprintf("%d,0", start)
-	}
-	if n == 1 {
-		return strconv.Itoa(start + 1)
-	}
-	return fmt.Sprintf("%d,%d", start+1, n)
-}
-
-// diffLines splits text into lines that keep their line breaks.
-func diffLines(b []byte) []string {
-	var out []string
-	for len(b) > 0 {
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			out = append(out, string(b))
-			break
-		}
-		out = append(out, string(b[:i+1]))
-		b = b[i+1:]
-	}
-	return out
-}
-
-// diffOp is one line of a diff: ' ' kept, '-' removed, '+' added, with the
-// 0-based positions in a and b it stands at.
-type diffOp struct {
-	kind byte
-	text string
-	a, b int
-}
-
-// lcsOps returns the lines of a diff from a to b: common leading and trailing
-// lines, and a longest common subsequence of the middle (which, for very large
-// middles, is replaced by removing all of it and adding all of the new middle).
-func lcsOps(a, b []string) []diffOp {
-	pre := 0
-	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
-		pre++
-	}
-	suf := 0
-	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
-		suf++
-	}
-	var ops []diffOp
-	for i := 0; i < pre; i++ {
-		ops = append(ops, diffOp{' ', a[i], i, i})
-	}
-	ma, mb := a[pre:len(a)-suf], b[pre:len(b)-suf]
-	if len(ma)*len(mb) > 4_000_000 {
-		for i, l := range ma {
-			ops = append(ops, diffOp{'-', l, pre + i, pre})
-		}
-		for j, l := range mb {
-			ops = append(ops, diffOp{'+', l, pre + len(ma), pre + j})
-		}
-	} else {
-		// lengths[i][j] is the LCS length of ma[i:] and mb[j:].
-		lengths := make([][]int32, len(ma)+1)
-		for i := range lengths {
-			lengths[i] = make([]int32, len(mb)+1)
-		}
-		for i := len(ma) - 1; i >= 0; i-- {
-			for j := len(mb) - 1; j >= 0; j-- {
-				if ma[i] == mb[j] {
-					lengths[i][j] = lengths[i+1][j+1] + 1
-				} else {
-					lengths[i][j] = max(lengths[i+1][j], lengths[i][j+1])
-				}
-			}
-		}
-		i, j := 0, 0
-		for i < len(ma) || j < len(mb) {
-			switch {
-			case i < len(ma) && j < len(mb) && ma[i] == mb[j]:
-				ops = append(ops, diffOp{' ', ma[i], pre + i, pre + j})
-				i++
-				j++
-			case i < len(ma) && (j == len(mb) || lengths[i+1][j] >= lengths[i][j+1]):
-				ops = append(ops, diffOp{'-', ma[i], pre + i, pre + j})
-				i++
-			default:
-				ops = append(ops, diffOp{'+', mb[j], pre + i, pre + j})
-				j++
-			}
-		}
-	}
-	for k := 0; k < suf; k++ {
-		ops = append(ops, diffOp{' ', a[len(a)-suf+k], len(a) - suf + k, len(b) - suf + k})
-	}
-	return ops
 }

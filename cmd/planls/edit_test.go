@@ -324,7 +324,7 @@ func TestUnifiedDiff(t *testing.T) {
 		{"1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n", "1\nX\n3\n4\n5\n6\n7\n8\n9\n10\nY\n12\n",
 			"--- a/f\n+++ b/f\n@@ -1,5 +1,5 @@\n 1\n-2\n+X\n 3\n 4\n 5\n@@ -8,5 +8,5 @@\n 8\n 9\n 10\n-11\n+Y\n 12\n"},
 	} {
-		if got := unifiedDiff("f", []byte(tc.a), []byte(tc.b)); got != tc.want {
+		if got := analysis.UnifiedDiff("f", []byte(tc.a), []byte(tc.b)); got != tc.want {
 			t.Errorf("unifiedDiff(%q, %q) =\n%s\nwant\n%s", tc.a, tc.b, got, tc.want)
 		}
 	}
