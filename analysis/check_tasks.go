@@ -18,22 +18,29 @@ func init() {
 // checkDuplicateTasks reports every task whose duplicate key equals an earlier
 // task's, pointing at every other copy.
 func checkDuplicateTasks(p *Plan, env *Env, out *[]Diagnostic) {
+	// First pass: the index of the first task of each key; most keys are unique,
+	// so only repeated keys get a list.
+	first := make(map[string]int, len(p.Tasks))
 	groups := map[string][]*Task{}
 	var order []string
-	for _, t := range p.Tasks {
+	for i, t := range p.Tasks {
 		if t.Key == "" {
 			continue
 		}
-		if _, seen := groups[t.Key]; !seen {
+		f, seen := first[t.Key]
+		if !seen {
+			first[t.Key] = i
+			continue
+		}
+		g := groups[t.Key]
+		if g == nil {
+			g = []*Task{p.Tasks[f]}
 			order = append(order, t.Key)
 		}
-		groups[t.Key] = append(groups[t.Key], t)
+		groups[t.Key] = append(g, t)
 	}
 	for _, key := range order {
 		copies := groups[key]
-		if len(copies) < 2 {
-			continue
-		}
 		first := copies[0]
 		for _, t := range copies[1:] {
 			d := Diagnostic{

@@ -47,6 +47,7 @@ type Symbol struct {
 // Symbols returns the outline of p: its top-level sections with their
 // subsections and tasks nested inside, and the tasks before the first heading.
 // Every task sits under its innermost section, every subtask under its task.
+// Tasks of done sections are left out (the section's detail counts them).
 func Symbols(p *Plan) []Symbol {
 	counts := sectionProgress(p)
 	bySection := make(map[*Section][]Symbol)
@@ -61,6 +62,11 @@ func Symbols(p *Plan) []Symbol {
 	}
 	for _, t := range p.Tasks {
 		if t.Parent != nil {
+			continue
+		}
+		// Done sections are the archive: their detail counts the tasks, and
+		// listing thousands of closed tasks would drown the outline.
+		if t.Section != nil && t.Section.Role == RoleDone {
 			continue
 		}
 		if t.Section == nil {

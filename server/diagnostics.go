@@ -40,11 +40,12 @@ type diagnostics struct {
 // diagDoc is the diagnostics state of one open document.
 type diagDoc struct {
 	fast, slow  *time.Timer
-	text        []byte    // the text last seen, to find the line being typed
-	typingLine  int       // 0-based line of the last edit, -1 when none
-	typingUntil time.Time // when the typing line counts as finished
-	seq         int       // sequence number of the latest scheduled run
-	published   int       // sequence number of the latest published run
+	text        []byte        // the text last seen, to find the line being typed
+	typingLine  int           // 0-based line of the last edit, -1 when none
+	typingUntil time.Time     // when the typing line counts as finished
+	seq         int           // sequence number of the latest scheduled run
+	published   int           // sequence number of the latest published run
+	cost        time.Duration // how long the last run took
 }
 
 // newDiagnostics returns the scheduler of s and registers it for document events.
@@ -91,7 +92,9 @@ func (d *diagnostics) event(ev documentEvent) {
 		st.typingLine = changedLine(st.text, ev.doc.text)
 		st.typingUntil = time.Now().Add(quietDelay)
 		st.text = ev.doc.text
-		d.schedule(u, st, fastDelay, true)
+		// The debounce only saves work: when a run is cheap (a small file), the
+		// diagnostics follow the keystroke at once.
+		d.schedule(u, st, min(fastDelay, 2*st.cost), true)
 	case documentClosed:
 		if st != nil {
 			st.stop()
@@ -163,9 +166,14 @@ func (d *diagnostics) run(u uri.URI, seq int, holdTyping bool) {
 	if doc == nil {
 		return
 	}
+	start := time.Now()
 	items := d.compute(doc, holdTyping)
+	cost := time.Since(start)
 	d.mu.Lock()
 	st := d.docs[u]
+	if st != nil {
+		st.cost = cost
+	}
 	if st == nil || seq < st.published {
 		d.mu.Unlock()
 		return
@@ -187,7 +195,7 @@ func (d *diagnostics) run(u uri.URI, seq int, holdTyping bool) {
 func (d *diagnostics) compute(doc *document, holdTyping bool) []protocol.Diagnostic {
 	env := d.s.envFor(doc.uri)
 	plan := d.s.plan(doc, env.settings)
-	diags := analysis.Diagnose(plan, env.analysisEnv(nil))
+	diags := d.s.diagnose(doc, env, plan)
 	if ext := d.ext.cached(plan, env.settings); len(ext) > 0 {
 		diags = append(diags, ext...)
 		analysis.SortDiagnostics(diags)
@@ -254,4 +262,34 @@ func changedLine(old, new []byte) int {
 		return -1
 	}
 	return bytes.Count(new[:i], []byte{'\n'})
+}
+
+// diagnosed caches the analysis diagnostics of a document version, so that
+// code actions and the diagnostics run share one computation.
+type diagnosed struct {
+	doc   *document
+	plan  *analysis.Plan
+	ws    *analysis.Workspace
+	diags []analysis.Diagnostic
+}
+
+// diagnose returns analysis.Diagnose of doc's plan, computed once per document
+// version, settings and workspace snapshot.
+func (s *server) diagnose(doc *document, env docEnv, plan *analysis.Plan) []analysis.Diagnostic {
+	s.diagCacheMu.Lock()
+	c, ok := s.diagCache[doc.uri]
+	s.diagCacheMu.Unlock()
+	if ok && c.doc == doc && c.plan == plan && c.ws == env.workspace {
+		return c.diags
+	}
+	diags := analysis.Diagnose(plan, env.analysisEnv(nil))
+	s.diagCacheMu.Lock()
+	if s.diagCache == nil {
+		s.diagCache = map[uri.URI]diagnosed{}
+	}
+	if cur, ok := s.diagCache[doc.uri]; !ok || cur.doc.version <= doc.version {
+		s.diagCache[doc.uri] = diagnosed{doc: doc, plan: plan, ws: env.workspace, diags: diags}
+	}
+	s.diagCacheMu.Unlock()
+	return diags
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/planls/planls/analysis"
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 )
 
 // Options configure a server.
@@ -165,11 +166,14 @@ type server struct {
 	handlers  []handler
 	listeners []documentListener
 
-	docs  documentStore
-	ws    workspace
-	diag  *diagnostics
-	index index
-	work  indexWork
+	docs documentStore
+	ws   workspace
+	diag *diagnostics
+	// diagCache holds the analysis diagnostics of each document's latest version.
+	diagCache   map[uri.URI]diagnosed
+	diagCacheMu sync.Mutex
+	index       index
+	work        indexWork
 	// now is the clock of done-stamps; tests set it.
 	now func() time.Time
 

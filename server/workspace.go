@@ -252,9 +252,12 @@ func (s *server) plan(doc *document, settings analysis.Settings) *analysis.Plan 
 	return p
 }
 
-// forgetPlan drops the cached plan of a closed document.
+// forgetPlan drops the cached plan and diagnostics of a closed document.
 func (s *server) forgetPlan(u uri.URI) {
 	s.ws.mu.Lock()
 	delete(s.ws.plans, u)
 	s.ws.mu.Unlock()
+	s.diagCacheMu.Lock()
+	delete(s.diagCache, u)
+	s.diagCacheMu.Unlock()
 }
