@@ -38,6 +38,9 @@ func foldRune(r rune) rune {
 	if r < utf8.RuneSelf {
 		return unicode.ToLower(r)
 	}
+	if r >= 0x2E80 && r < 0xA640 || r >= 0xAC00 && r < 0xD7B0 {
+		return r // CJK, kana and Hangul have no case: skip the table lookups.
+	}
 	m := r
 	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
 		if f < m {
@@ -204,11 +207,24 @@ func enumerationLen(t string) int {
 }
 
 // normalizeKey turns plain task text into a duplicate key: white space collapsed,
-// case folded, trailing punctuation (.。;；,，!！) trimmed.
+// case folded, trailing punctuation (.。;；,，!！) trimmed. It makes one pass.
 func normalizeKey(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	s = strings.TrimRightFunc(s, func(r rune) bool {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(foldRune(r))
+	}
+	out := b.String()
+	return strings.TrimRightFunc(out, func(r rune) bool {
 		return strings.ContainsRune(".。;；,，!！", r) || unicode.IsSpace(r)
 	})
-	return Fold(s)
 }
