@@ -59,6 +59,10 @@ type Action struct {
 	Command string
 	// Section is the target section's name for CommandMove, or "".
 	Section string
+	// Other holds the edits of another workspace file the action changes too
+	// (the target of Move to "<file> › <section>"), or nil; Edits are still
+	// those of the plan the action was computed for.
+	Other *FileEdit
 }
 
 // Actions returns the code actions for the selection sel (an empty span is a
@@ -169,8 +173,9 @@ type moveTarget struct {
 }
 
 // moveTargets returns the sections the tasks can move to: every section that is
-// not a container and does not already hold all of them. A name that several
-// sections share is qualified by the parent's name ("Home › done").
+// not a container and does not already hold all of them (with no tasks, every
+// such section). A name that several sections share is qualified by the
+// parent's name ("Home › done").
 func moveTargets(p *Plan, tasks []*Task) []moveTarget {
 	var out []moveTarget
 	count := map[string]int{}
@@ -186,7 +191,7 @@ func moveTargets(p *Plan, tasks []*Task) []moveTarget {
 				break
 			}
 		}
-		if all {
+		if all && len(tasks) > 0 {
 			continue
 		}
 		out = append(out, moveTarget{sec: sec, label: sec.Name})

@@ -180,6 +180,39 @@ type moveItem struct {
 	addStamp string
 	// removeStamp removes the done-stamp at the end of the task text.
 	removeStamp bool
+	// from is the plan the task belongs to when it is not the rewritten plan (a
+	// move to another file), else nil.
+	from *Plan
+	// links are edits of the task's block, in the offsets of its plan, applied
+	// while rendering it (destinations rewritten for another file); sorted, not
+	// overlapping.
+	links []TextEdit
+}
+
+// plan returns the plan the item's task belongs to: from, else the rewritten
+// plan p.
+func (it moveItem) plan(p *Plan) *Plan {
+	if it.from != nil {
+		return it.from
+	}
+	return p
+}
+
+// text returns the bytes [a, b) of src with the item's link edits that lie
+// inside that range applied.
+func (it moveItem) text(src []byte, a, b int) string {
+	var sb strings.Builder
+	at := a
+	for _, e := range it.links {
+		if e.Span.Start < at || e.Span.End > b {
+			continue
+		}
+		sb.Write(src[at:e.Span.Start])
+		sb.WriteString(e.NewText)
+		at = e.Span.End
+	}
+	sb.Write(src[at:b])
+	return sb.String()
 }
 
 // moveGroup is the tasks going to one destination, in document order.
@@ -228,11 +261,18 @@ type lineInsert struct {
 
 // newRewrite returns an empty rewrite of p.
 func newRewrite(p *Plan, s Settings) *rewrite {
+	n := lineCount(p)
+	return &rewrite{p: p, s: s, lb: p.LineBreak(), n: n, del: make([]bool, n), removed: map[*Task]bool{}, matcher: newStampMatcher(s.DoneStamp)}
+}
+
+// lineCount returns the number of lines of p; a final line break does not
+// start another line.
+func lineCount(p *Plan) int {
 	n := len(p.Lines)
 	if n > 0 && p.Lines[n-1] == len(p.Src) {
 		n-- // The source ends with a line break, or is empty.
 	}
-	return &rewrite{p: p, s: s, lb: p.LineBreak(), n: n, del: make([]bool, n), removed: map[*Task]bool{}, matcher: newStampMatcher(s.DoneStamp)}
+	return n
 }
 
 // checkMovable reports an error naming the line when t cannot be moved.
@@ -275,6 +315,12 @@ func (r *rewrite) move(t *Task, item moveItem, d dest) {
 		return
 	}
 	r.remove(t)
+	r.enqueue(item, d)
+}
+
+// enqueue queues the rendering of a task at a destination, without deleting
+// anything (the task may belong to another plan).
+func (r *rewrite) enqueue(item moveItem, d dest) {
 	for _, g := range r.groups {
 		if g.dest == d {
 			g.items = append(g.items, item)
@@ -882,9 +928,11 @@ func (r *rewrite) orderedNumbers(tl targetList, k int, bottom bool) []int {
 	var nums []int
 	seq, same := true, true
 	for i, it := range l.Items {
-		_, n, _, _ := r.itemMarker(it.Start)
+		digits, n, _, _ := r.itemMarker(it.Start)
 		nums = append(nums, n)
-		if n != l.Start+i {
+		// An item whose line starts with another marker ("* 1) [ ] a",
+		// a list in a list item) has no digits to renumber.
+		if n != l.Start+i || digits == (Span{}) {
 			seq = false
 		}
 		if n != l.Start {
@@ -959,7 +1007,7 @@ func (r *rewrite) renumberSources(done map[*List]bool) {
 		}
 		seq := true
 		for i, it := range l.Items {
-			if _, n, _, _ := r.itemMarker(it.Start); n != l.Start+i {
+			if digits, n, _, _ := r.itemMarker(it.Start); n != l.Start+i || digits == (Span{}) {
 				seq = false
 				break
 			}
@@ -1113,9 +1161,10 @@ func (r *rewrite) blockString(t *Task) string {
 // column indent: its first line gets marker and spacing and the item's new
 // checkbox and stamp; every other line moves by the change of the content column.
 func (r *rewrite) render(it moveItem, indent int, marker, spacing string) []string {
-	p := r.p
+	p := it.plan(r.p)
 	t := it.t
-	first, last := r.firstLine(t), r.lastLine(t)
+	first, last := p.LineOf(t.Span.Start), p.LineOf(t.Span.End)
+	n := lineCount(p)
 	ls := p.LineStart(first)
 	oldCol, _ := indentWidth(p.Src[ls:t.Marker.Start])
 	oldCol += visualSpan(p.Src[t.Marker.Start:t.Checkbox.Start], oldCol)
@@ -1137,12 +1186,12 @@ func (r *rewrite) render(it moveItem, indent int, marker, spacing string) []stri
 			textEnd = t.TextSpan.Start + start
 		}
 	}
-	b.Write(p.Src[t.Checkbox.End:textEnd])
+	b.WriteString(it.text(p.Src, t.Checkbox.End, textEnd))
 	b.WriteString(it.addStamp)
-	b.Write(p.Src[t.TextSpan.End:p.LineEnd(first)])
+	b.WriteString(it.text(p.Src, t.TextSpan.End, p.LineEnd(first)))
 	out := []string{b.String()}
-	for i := first + 1; i <= last && i < r.n; i++ {
-		out = append(out, reindent(r.lineText(i), delta))
+	for i := first + 1; i <= last && i < n; i++ {
+		out = append(out, reindent([]byte(it.text(p.Src, p.LineStart(i), p.LineEnd(i))), delta))
 	}
 	return out
 }

@@ -16,9 +16,14 @@ import (
 type Workspace struct {
 	plans map[string]*Plan
 
-	once sync.Once
-	keys map[string][]TaskRef
-	dirs map[string]bool
+	// The lookup tables are built on first use, each on its own: the task
+	// keys cost a pass over every task of every file, which only
+	// duplicate-task-workspace needs, while link checks ask for folders on
+	// every snapshot.
+	keysOnce sync.Once
+	keys     map[string][]TaskRef
+	dirsOnce sync.Once
+	dirs     map[string]bool
 }
 
 // TaskRef points at a task of a workspace file.
@@ -64,19 +69,27 @@ func (w *Workspace) Len() int {
 	return len(w.plans)
 }
 
-// build computes the lookup tables once.
-func (w *Workspace) build() {
-	w.once.Do(func() {
+// buildKeys computes the table of task keys once.
+func (w *Workspace) buildKeys() {
+	w.keysOnce.Do(func() {
 		w.keys = map[string][]TaskRef{}
-		w.dirs = map[string]bool{".": true}
 		for _, path := range w.Paths() {
-			for d := parentDir(path); !w.dirs[d]; d = parentDir(d) {
-				w.dirs[d] = true
-			}
 			for _, t := range w.plans[path].Tasks {
 				if t.Key != "" {
 					w.keys[t.Key] = append(w.keys[t.Key], TaskRef{Path: path, Task: t})
 				}
+			}
+		}
+	})
+}
+
+// buildDirs computes the set of folders once.
+func (w *Workspace) buildDirs() {
+	w.dirsOnce.Do(func() {
+		w.dirs = map[string]bool{".": true}
+		for path := range w.plans {
+			for d := parentDir(path); !w.dirs[d]; d = parentDir(d) {
+				w.dirs[d] = true
 			}
 		}
 	})
@@ -88,7 +101,7 @@ func (w *Workspace) TasksWithKey(key string) []TaskRef {
 	if w == nil {
 		return nil
 	}
-	w.build()
+	w.buildKeys()
 	return w.keys[key]
 }
 
@@ -97,7 +110,7 @@ func (w *Workspace) IsDir(path string) bool {
 	if w == nil {
 		return false
 	}
-	w.build()
+	w.buildDirs()
 	return w.dirs[path]
 }
 

@@ -2,7 +2,8 @@ package server
 
 // This file defines textDocument/codeAction and codeAction/resolve: the task
 // actions (Move to, Mark done, Reopen, Toggle checkbox), the quick fixes and
-// fix-all, computed by analysis.Actions and analysis.FixAllAction.
+// fix-all, computed by analysis.Actions and analysis.FixAllAction, and the
+// moves to other plan files (see move_file.go).
 
 import (
 	"context"
@@ -75,29 +76,53 @@ func (s *server) codeAction(ctx context.Context, snap snapshot, p *protocol.Code
 	pdiags := s.toDiagnostics(doc, env, plan, diags)
 	now := s.clock()
 	lazy := clientResolvesEdits(s.clientCapabilities())
-	for _, a := range analysis.Actions(plan, sel, env.settings, diags, now) {
+	actions := analysis.Actions(plan, sel, env.settings, diags, now)
+	if kindWanted(analysis.KindMove, p.Context.Only) {
+		actions = append(actions, s.fileMoveActions(snap, env, plan, sel)...)
+	}
+	for _, a := range actions {
 		if !kindWanted(a.Kind, p.Context.Only) {
 			continue
 		}
-		ca := s.toCodeAction(doc, env, a, pdiags)
 		if lazy && a.Kind != analysis.KindQuickFix {
-			ca.Edit = nil
+			ca := s.codeActionOf(a, pdiags)
 			raw, _ := json.Marshal(actionData{URI: doc.uri, Version: doc.version, Range: p.Range, Title: a.Title})
 			ca.Data = raw
+			out = append(out, ca)
+			continue
+		}
+		ca, err := s.toCodeAction(snap, doc, env, a, pdiags)
+		if err != nil {
+			s.logf("code action %q left out: %v", a.Title, err)
+			continue
 		}
 		out = append(out, ca)
 	}
 	if kindWanted(analysis.KindFixAll, p.Context.Only) && len(p.Context.Only) > 0 {
 		if a, ok := analysis.FixAllAction(plan, env.settings, now); ok {
-			out = append(out, s.toCodeAction(doc, env, a, nil))
+			if ca, err := s.toCodeAction(snap, doc, env, a, nil); err == nil {
+				out = append(out, ca)
+			}
 		}
 	}
 	return out, nil
 }
 
-// toCodeAction converts an analysis action; pdiags are the LSP forms of the
-// diagnostics given to analysis.Actions, in the same order.
-func (s *server) toCodeAction(doc *document, env docEnv, a analysis.Action, pdiags []protocol.Diagnostic) *protocol.CodeAction {
+// toCodeAction converts an analysis action with its edit; pdiags are the LSP
+// forms of the diagnostics given to analysis.Actions, in the same order. The
+// error is a ContentModified one when another file the action edits changed.
+func (s *server) toCodeAction(snap snapshot, doc *document, env docEnv, a analysis.Action, pdiags []protocol.Diagnostic) (*protocol.CodeAction, error) {
+	edit, err := s.actionEdit(snap, doc, env, a)
+	if err != nil {
+		return nil, err
+	}
+	ca := s.codeActionOf(a, pdiags)
+	ca.Edit = edit
+	return ca, nil
+}
+
+// codeActionOf converts an analysis action without its edit.
+func (s *server) codeActionOf(a analysis.Action, pdiags []protocol.Diagnostic) *protocol.CodeAction {
 	kind := protocol.CodeActionKind(a.Kind)
 	ca := &protocol.CodeAction{Title: a.Title, Kind: &kind}
 	if a.Preferred {
@@ -109,12 +134,21 @@ func (s *server) toCodeAction(doc *document, env docEnv, a analysis.Action, pdia
 			ca.Diagnostics = append(ca.Diagnostics, pdiags[i])
 		}
 	}
+	return ca
+}
+
+// actionEdit returns the WorkspaceEdit of an action of doc: the edits of doc,
+// the file it creates, and the edits of the other file it changes, if any.
+func (s *server) actionEdit(snap snapshot, doc *document, env docEnv, a analysis.Action) (*protocol.WorkspaceEdit, error) {
+	if a.Other != nil {
+		files := []analysis.FileEdit{{Path: env.rel, Src: doc.text, Edits: a.Edits}, *a.Other}
+		return s.newFileMappers(snap, doc, env).workspaceEdit(files)
+	}
 	var create uri.URI
 	if a.CreateFile != "" && env.root != "" {
 		create = uri.File(filepath.Join(env.root, filepath.FromSlash(a.CreateFile)))
 	}
-	ca.Edit = s.workspaceEdit(doc, a.Edits, create)
-	return ca
+	return s.workspaceEdit(doc, a.Edits, create), nil
 }
 
 // resolveCodeAction answers codeAction/resolve: the edit of an action offered
@@ -131,9 +165,18 @@ func (s *server) resolveCodeAction(ctx context.Context, snap snapshot, ca *proto
 	env := s.envFor(doc.uri)
 	plan := s.plan(doc, env.settings)
 	diags := analysis.Diagnose(plan, env.analysisEnv(nil))
-	for _, a := range analysis.Actions(plan, s.toSpan(doc, data.Range), env.settings, diags, s.clock()) {
+	sel := s.toSpan(doc, data.Range)
+	actions := analysis.Actions(plan, sel, env.settings, diags, s.clock())
+	if strings.HasPrefix(ca.Title, "Move to ") {
+		actions = append(actions, s.fileMoveActions(snap, env, plan, sel)...)
+	}
+	for _, a := range actions {
 		if a.Title == ca.Title {
-			ca.Edit = s.toCodeAction(doc, env, a, nil).Edit
+			edit, err := s.actionEdit(snap, doc, env, a)
+			if err != nil {
+				return nil, err
+			}
+			ca.Edit = edit
 			return ca, nil
 		}
 	}

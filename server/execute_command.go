@@ -27,11 +27,14 @@ func executeCommandCapability(caps *protocol.ServerCapabilities, _ *protocol.Cli
 	caps.ExecuteCommandProvider = protocol.ExecuteCommandOptions{Commands: commandNames}
 }
 
-// commandArgs is the one argument every planls command takes.
+// commandArgs is the one argument every planls command takes. File, for
+// planls.moveTask only, is the workspace path of another plan file (one the
+// moveTargets setting names) whose section the tasks move to.
 type commandArgs struct {
 	URI     uri.URI         `json:"uri"`
 	Range   *protocol.Range `json:"range"`
 	Section string          `json:"section"`
+	File    string          `json:"file"`
 }
 
 // statsResult is the result of planls.stats.
@@ -70,8 +73,23 @@ func (s *server) executeCommand(ctx context.Context, snap snapshot, p *protocol.
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s needs a range", p.Command)
 	}
 	var found *analysis.Action
-	for _, a := range analysis.Actions(plan, s.toSpan(doc, *args.Range), env.settings, nil, s.clock()) {
-		if a.Command == p.Command && (p.Command != analysis.CommandMove || analysis.Fold(a.Section) == analysis.Fold(args.Section)) {
+	sel := s.toSpan(doc, *args.Range)
+	actions := analysis.Actions(plan, sel, env.settings, nil, s.clock())
+	file := ""
+	if p.Command == analysis.CommandMove && args.File != "" {
+		files := analysis.MoveTargetFiles([]string{args.File}, "")
+		if len(files) != 1 {
+			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s: %q is not a workspace path", p.Command, args.File)
+		}
+		// The document's own path means a move within the document.
+		if files[0] != env.rel {
+			file = files[0]
+			actions = s.fileMoveActions(snap, env, plan, sel)
+		}
+	}
+	for _, a := range actions {
+		inFile := (a.Other == nil && file == "") || (a.Other != nil && a.Other.Path == file)
+		if a.Command == p.Command && (p.Command != analysis.CommandMove || inFile && analysis.Fold(a.Section) == analysis.Fold(args.Section)) {
 			found = &a
 			break
 		}
@@ -80,14 +98,21 @@ func (s *server) executeCommand(ctx context.Context, snap snapshot, p *protocol.
 		what := "no task at the given range"
 		if p.Command == analysis.CommandMove {
 			what = "no task at the given range, or no section named " + args.Section
+			if args.File != "" {
+				what += " in " + args.File + " (which the moveTargets setting must name)"
+			}
 		}
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%s: %s", p.Command, what)
+	}
+	edit, err := s.actionEdit(snap, doc, env, *found)
+	if err != nil {
+		return nil, err
 	}
 	label := found.Title
 	var result protocol.ApplyWorkspaceEditResult
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), clientCallTimeout)
 	defer cancel()
-	if _, err := s.conn.Call(cctx, protocol.MethodWorkspaceApplyEdit, &protocol.ApplyWorkspaceEditParams{Label: &label, Edit: *s.workspaceEdit(doc, found.Edits, "")}, &result); err != nil {
+	if _, err := s.conn.Call(cctx, protocol.MethodWorkspaceApplyEdit, &protocol.ApplyWorkspaceEditParams{Label: &label, Edit: *edit}, &result); err != nil {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InternalError, "%s: workspace/applyEdit failed: %v", p.Command, err)
 	}
 	if !result.Applied {

@@ -4,13 +4,17 @@ package server
 // LSP locations, which the navigation handlers (definition, references,
 // rename, workspace symbols) share: a file's URI from its workspace path, and
 // its positions through the open document's mapper when the editor has the
-// same text open, else through a mapper of the text the index holds.
+// same text open, else through a mapper of the text the index holds. It also
+// builds the WorkspaceEdit of edits to several files (rename, moves to another
+// plan file).
 
 import (
 	"bytes"
+	"io/fs"
 	"path/filepath"
 
 	"github.com/planls/planls/analysis"
+	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 )
@@ -82,4 +86,60 @@ func (m *fileMappers) rangeOf(path string, src []byte, sp analysis.Span) protoco
 // location converts an analysis location into an LSP one.
 func (m *fileMappers) location(l analysis.Location) protocol.Location {
 	return protocol.Location{URI: m.uri(l.Path), Range: m.rangeOf(l.Path, l.Src, l.Span)}
+}
+
+// workspaceEdit builds one WorkspaceEdit from the edits of several workspace
+// files, in the given order: documentChanges when the client supports them,
+// with the version of each open document and version null for the others,
+// else changes. The edits of an open document must have been computed for its
+// text in the request's snapshot, and those of any other file for its text on
+// disk; otherwise the answer is a ContentModified error, for the user to try
+// again.
+func (m *fileMappers) workspaceEdit(files []analysis.FileEdit) (*protocol.WorkspaceEdit, error) {
+	we := &protocol.WorkspaceEdit{}
+	versioned := m.s.supportsDocumentChanges()
+	for _, fe := range files {
+		u := m.uri(fe.Path)
+		var version *int32
+		if open := m.snap.document(u); open != nil {
+			if !bytes.Equal(open.text, fe.Src) {
+				return nil, jsonrpc2.Errorf(codeContentModified, "%s changed while the edit was computed; try again", fe.Path)
+			}
+			v := open.version
+			version = &v
+		} else if !m.onDisk(fe.Path, fe.Src) {
+			return nil, jsonrpc2.Errorf(codeContentModified, "%s changed on disk since it was indexed; try again", fe.Path)
+		}
+		edits := make([]protocol.TextEdit, 0, len(fe.Edits))
+		for _, e := range fe.Edits {
+			edits = append(edits, protocol.TextEdit{Range: m.rangeOf(fe.Path, fe.Src, e.Span), NewText: e.NewText})
+		}
+		if !versioned {
+			if we.Changes == nil {
+				we.Changes = map[uri.URI][]protocol.TextEdit{}
+			}
+			we.Changes[u] = edits
+			continue
+		}
+		elems := make([]protocol.TextDocumentEditElement, 0, len(edits))
+		for i := range edits {
+			elems = append(elems, &edits[i])
+		}
+		we.DocumentChanges = append(we.DocumentChanges, &protocol.TextDocumentEdit{
+			TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{
+				TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: u}, Version: version},
+			Edits: elems,
+		})
+	}
+	return we, nil
+}
+
+// onDisk reports whether the file at path holds exactly src on disk.
+func (m *fileMappers) onDisk(path string, src []byte) bool {
+	fsys := m.s.ws.rootFS(m.root)
+	if fsys == nil {
+		return false
+	}
+	data, err := fs.ReadFile(fsys, path)
+	return err == nil && bytes.Equal(data, src)
 }

@@ -35,7 +35,7 @@ var testNow = time.Date(2024, 5, 6, 10, 0, 0, 0, time.UTC)
 // server's requests (applyEdit changes its copy of the documents) and records
 // published diagnostics.
 type lspClient struct {
-	t    *testing.T
+	t    testing.TB
 	conn jsonrpc2.Conn
 	enc  Encoding
 	root string
@@ -50,7 +50,7 @@ type lspClient struct {
 
 // newLSPClient starts a server and a client connected to it, initialised with
 // root as the workspace folder and the given position encoding.
-func newLSPClient(t *testing.T, root string, enc Encoding, caps string) *lspClient {
+func newLSPClient(t testing.TB, root string, enc Encoding, caps string) *lspClient {
 	t.Helper()
 	cs, ss := net.Pipe()
 	logBuf := &syncBuffer{}

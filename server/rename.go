@@ -2,19 +2,18 @@ package server
 
 // This file defines textDocument/prepareRename and textDocument/rename on a
 // heading: the heading's name and every link to its anchors in every file of
-// the workspace, as one WorkspaceEdit computed by analysis.Rename. Files the
-// editor has open are edited at the version the edit was computed for; the
-// others (version null) at positions computed from the text in the index.
+// the workspace, as one WorkspaceEdit computed by analysis.Rename and built by
+// fileMappers.workspaceEdit. Files the editor has open are edited at the
+// version the edit was computed for; the others (version null) at positions
+// computed from the text in the index, which must still be the text on disk.
 
 import (
-	"bytes"
 	"context"
 	"errors"
 
 	"github.com/planls/planls/analysis"
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
-	"go.lsp.dev/uri"
 )
 
 // codeContentModified is the LSP error code ContentModified: the documents
@@ -64,39 +63,5 @@ func (s *server) rename(ctx context.Context, snap snapshot, p *protocol.RenamePa
 		}
 		return nil, err
 	}
-	m := s.newFileMappers(snap, doc, env)
-	we := &protocol.WorkspaceEdit{}
-	versioned := s.supportsDocumentChanges()
-	for _, fe := range files {
-		u := m.uri(fe.Path)
-		var version *int32
-		if open := snap.document(u); open != nil {
-			if !bytes.Equal(open.text, fe.Src) {
-				return nil, jsonrpc2.Errorf(codeContentModified, "%s changed while renaming; try again", fe.Path)
-			}
-			v := open.version
-			version = &v
-		}
-		edits := make([]protocol.TextEdit, 0, len(fe.Edits))
-		for _, e := range fe.Edits {
-			edits = append(edits, protocol.TextEdit{Range: m.rangeOf(fe.Path, fe.Src, e.Span), NewText: e.NewText})
-		}
-		if !versioned {
-			if we.Changes == nil {
-				we.Changes = map[uri.URI][]protocol.TextEdit{}
-			}
-			we.Changes[u] = edits
-			continue
-		}
-		elems := make([]protocol.TextDocumentEditElement, 0, len(edits))
-		for i := range edits {
-			elems = append(elems, &edits[i])
-		}
-		we.DocumentChanges = append(we.DocumentChanges, &protocol.TextDocumentEdit{
-			TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{
-				TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: u}, Version: version},
-			Edits: elems,
-		})
-	}
-	return we, nil
+	return s.newFileMappers(snap, doc, env).workspaceEdit(files)
 }
