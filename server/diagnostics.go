@@ -10,6 +10,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,6 +47,8 @@ type diagDoc struct {
 	seq         int           // sequence number of the latest scheduled run
 	published   int           // sequence number of the latest published run
 	cost        time.Duration // how long the last run took
+	anchors     string        // the anchors the last run saw, joined
+	anchorsSeen bool          // anchors holds a run's anchors
 }
 
 // newDiagnostics returns the scheduler of s and registers it for document events.
@@ -187,6 +190,41 @@ func (d *diagnostics) run(u uri.URI, seq int, holdTyping bool) {
 	d.s.notifyDiagnostics(u, &doc.version, items)
 	if !holdTyping {
 		d.ext.afterPublish(doc, false) // the quiet pass: check http links in the background
+	}
+	d.anchorsChanged(doc)
+}
+
+// anchorsChanged refreshes the other open documents of doc's folder when doc's
+// anchors differ from those its last run saw: their links into doc may have
+// become valid or broken. Documents whose anchors stay the same (the usual
+// keystroke) cause no extra work.
+func (d *diagnostics) anchorsChanged(doc *document) {
+	env := d.s.envFor(doc.uri)
+	if env.root == "" {
+		return
+	}
+	sig := strings.Join(analysis.AnchorNames(d.s.plan(doc, env.settings), "auto"), "\x00")
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	st := d.docs[doc.uri]
+	if st == nil || st.anchors == sig {
+		return
+	}
+	first := !st.anchorsSeen
+	st.anchors, st.anchorsSeen = sig, true
+	if first {
+		return
+	}
+	if d.pullMode() {
+		go d.refreshAll() // asks the client to pull again
+		return
+	}
+	for u, other := range d.docs {
+		if u != doc.uri {
+			if root, _ := d.s.ws.locate(u); root == env.root {
+				d.schedule(u, other, 0, false)
+			}
+		}
 	}
 }
 
