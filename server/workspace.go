@@ -74,12 +74,18 @@ func (w *workspace) setRoots(p *protocol.InitializeParams) []analysis.Warning {
 			}
 		}
 	}
-	if len(roots) == 0 && p.RootURI != nil {
-		if path, ok := uriPath(*p.RootURI); ok {
+	// Clients without workspace folders (older ones, and Neovim 0.7) still send
+	// the deprecated rootUri and rootPath: they are the fallback.
+	//lint:ignore SA1019 the deprecated field is the fallback for older clients
+	rootURI := p.RootURI
+	//lint:ignore SA1019 the deprecated field is the fallback for older clients
+	rootPath := p.RootPath
+	if len(roots) == 0 && rootURI != nil {
+		if path, ok := uriPath(*rootURI); ok {
 			roots = append(roots, path)
 		}
 	}
-	if rp, ok := p.RootPath.Get(); ok && len(roots) == 0 && rp != "" && filepath.IsAbs(rp) {
+	if rp, ok := rootPath.Get(); ok && len(roots) == 0 && rp != "" && filepath.IsAbs(rp) {
 		roots = append(roots, filepath.Clean(rp))
 	}
 	return w.resetRoots(roots)
