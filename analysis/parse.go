@@ -308,7 +308,20 @@ func (b *builder) isSetext(h *ast.Heading) bool {
 	for at < len(b.src) && (b.src[at] == ' ' || b.src[at] == '\t' || b.src[at] == '>') {
 		at++
 	}
-	return at >= len(b.src) || b.src[at] != '#'
+	// An ATX opening is 1 to 6 '#' followed by a space, a tab or the line's
+	// end: a setext heading's text may start with '#' too ("#tag\n---").
+	n := 0
+	for at+n < len(b.src) && b.src[at+n] == '#' {
+		n++
+	}
+	if n == 0 || n > 6 {
+		return true
+	}
+	if at+n == len(b.src) {
+		return false
+	}
+	c := b.src[at+n]
+	return c != ' ' && c != '\t' && c != '\n' && c != '\r'
 }
 
 // heading records a heading.

@@ -428,7 +428,10 @@ func reparseItem(old *Plan, src []byte, s Settings, pre, editEnd, delta int) (*P
 	}
 	verify := func(sp *Plan, base, partEnd int) bool {
 		for _, l := range sp.Lists {
-			if l.Parent == nil && len(l.Items) == items && l.Items[0].Start == base &&
+			// The indent tells the item's own list from a list that the edit
+			// starts inside it on the same line ("* * [ ] a"): item spans of
+			// both start at the line.
+			if l.Parent == nil && len(l.Items) == items && l.Items[0].Start == base && l.Indent == list.Indent &&
 				(items == 1 || l.Items[1].Start == partEnd) && l.Marker == list.Marker && l.Ordered == list.Ordered {
 				return l.Items[0].End == base+len(newItemText)
 			}
@@ -448,7 +451,7 @@ func reparseItem(old *Plan, src []byte, s Settings, pre, editEnd, delta int) (*P
 	lc.Span = Span{lc.Items[0].Start, lc.Items[len(lc.Items)-1].End}
 	var subList *List
 	for _, l := range r.sub.Lists {
-		if l.Parent == nil && len(l.Items) == items && l.Items[0].Start == item.Start {
+		if l.Parent == nil && len(l.Items) == items && l.Items[0].Start == item.Start && l.Indent == list.Indent {
 			subList = l
 		}
 	}

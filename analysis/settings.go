@@ -1405,7 +1405,10 @@ func LoadConfig(fsys fs.FS, startDir string) (Settings, string, []Warning) {
 	fail := func(msg string) (Settings, string, []Warning) {
 		return s, p, []Warning{{File: p, Message: msg}}
 	}
-	if info, err := fs.Stat(fsys, p); err == nil && info.Size() > maxConfigSize {
+	if info, err := fs.Stat(fsys, p); err == nil && !info.Mode().IsRegular() {
+		// Reading a FIFO or a device would block or never end.
+		return fail("settings file is not a regular file; ignored")
+	} else if err == nil && info.Size() > maxConfigSize {
 		return fail(fmt.Sprintf("settings file is larger than %d bytes; ignored", maxConfigSize))
 	}
 	data, err := fs.ReadFile(fsys, p)

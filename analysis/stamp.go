@@ -48,7 +48,7 @@ func newStampMatcher(template string) *stampMatcher {
 			b.WriteString(`\d{4}-\d{2}-\d{2}`)
 			rest = rest[len("{date}"):]
 		case strings.HasPrefix(rest, "{section}"):
-			b.WriteString(`(.+?)`)
+			b.WriteString(`(.*?)`)
 			hasSection = true
 			rest = rest[len("{section}"):]
 		case rest[0] == ' ' || rest[0] == '\t':

@@ -236,6 +236,7 @@ const stopTimeout = 2 * time.Second
 // run serves st until the client exits or goes away, then closes st and out
 // and returns the exit code.
 func (s *server) run(ctx context.Context, st *stream, out io.Closer) int {
+	st.oversized = s.oversized
 	// conn.Done fires only once every running request has returned, so the
 	// end of the input is watched separately: a client that goes away in the
 	// middle of a long request must not keep the process alive.
@@ -285,7 +286,17 @@ func (s *server) run(ctx context.Context, st *stream, out io.Closer) int {
 		_ = st.Close()
 	}
 	_ = st.Close()
+	// A notification may still be being written (diagnostics are published
+	// from goroutines of their own): let it finish, so that the output never
+	// ends inside a frame, unless the client stopped reading.
+	locked := st.wmu.TryLock()
+	for deadline := time.Now().Add(stopTimeout); !locked && time.Now().Before(deadline); locked = st.wmu.TryLock() {
+		time.Sleep(time.Millisecond)
+	}
 	_ = out.Close()
+	if locked {
+		st.wmu.Unlock()
+	}
 
 	code := s.exitCode()
 	s.logf("stopping (%s); exit code %d", why, code)

@@ -29,6 +29,10 @@ const defaultMaxBody = 64 << 20
 // given back once the message is handled.
 const reuseLimit = 1 << 20
 
+// oversizeHead is how many bytes of a message over the body limit the stream
+// keeps, so that the server can learn which document it was about.
+const oversizeHead = 4 << 10
+
 // stream frames JSON-RPC messages with LSP headers. It differs from
 // jsonrpc2.NewHeaderStream, whose behaviour on bad input is to fail the whole
 // connection (leaving the server deaf), in these ways:
@@ -62,6 +66,11 @@ type stream struct {
 	logf    func(format string, args ...any)
 
 	rbuf []byte // reusable body buffer; only the read loop touches it
+
+	// oversized, if not nil, is called on the read loop with the first
+	// bytes (at most oversizeHead) of each message skipped for its size, its
+	// declared length and the limit, once the input has moved past it.
+	oversized func(head []byte, length, limit int64)
 
 	wmu sync.Mutex // serialises writes so that each frame is contiguous
 
@@ -122,8 +131,15 @@ func (s *stream) ReadFrame(ctx context.Context) ([]byte, int64, error) {
 		if length > s.maxBody {
 			s.reject(ctx, jsonrpc2.ID{}, jsonrpc2.InvalidRequest,
 				fmt.Sprintf("message of %d bytes exceeds the limit of %d bytes; skipped", length, s.maxBody))
-			if _, err := io.CopyN(io.Discard, s.r, length); err != nil {
+			head := make([]byte, min(length, oversizeHead))
+			if _, err := io.ReadFull(s.r, head); err != nil {
 				return nil, 0, eofInFrame(err)
+			}
+			if _, err := io.CopyN(io.Discard, s.r, length-int64(len(head))); err != nil {
+				return nil, 0, eofInFrame(err)
+			}
+			if s.oversized != nil {
+				s.oversized(head, length, s.maxBody)
 			}
 			continue
 		}
