@@ -107,6 +107,8 @@ func (d *diagnostics) event(ev documentEvent) {
 		if !d.pullMode() {
 			go d.s.notifyDiagnostics(u, nil, nil)
 		}
+		// The index skips open files: read this one from disk again.
+		d.s.work.add(func(w *indexWork) { w.files = append(w.files, u) })
 	}
 }
 

@@ -127,6 +127,14 @@ func (s *server) indexAll(ctx context.Context) {
 // progress is called with the number of files parsed so far.
 func (s *server) indexRoot(root string, progress func(int)) map[string]*analysis.Plan {
 	settings := s.ws.settings(root)
+	// Open documents are parsed from the editor's text anyway (and the
+	// snapshot uses that): skip their files, which are read when they close.
+	open := map[string]bool{}
+	for _, doc := range s.docs.snapshot().docs {
+		if r, rel := s.ws.locate(doc.uri); r == root {
+			open[rel] = true
+		}
+	}
 	var paths []string
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -141,7 +149,7 @@ func (s *server) indexRoot(root string, progress func(int)) map[string]*analysis
 			return nil
 		}
 		// Symbolic links are not followed: no loops, nothing outside the folder.
-		if d.Type().IsRegular() && isMarkdownPath(p) && !settings.Excluded(rel) {
+		if d.Type().IsRegular() && isMarkdownPath(p) && !settings.Excluded(rel) && !open[rel] {
 			paths = append(paths, rel)
 		}
 		return nil
