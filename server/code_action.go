@@ -72,7 +72,7 @@ func (s *server) codeAction(ctx context.Context, snap snapshot, p *protocol.Code
 	env := s.envFor(doc.uri)
 	plan := s.plan(doc, env.settings)
 	sel := s.toSpan(doc, p.Range)
-	diags := analysis.Diagnose(plan, env.analysisEnv(nil))
+	diags := s.diagnose(doc, env, plan)
 	pdiags := s.toDiagnostics(doc, env, plan, diags)
 	now := s.clock()
 	lazy := clientResolvesEdits(s.clientCapabilities())
@@ -164,7 +164,7 @@ func (s *server) resolveCodeAction(ctx context.Context, snap snapshot, ca *proto
 	}
 	env := s.envFor(doc.uri)
 	plan := s.plan(doc, env.settings)
-	diags := analysis.Diagnose(plan, env.analysisEnv(nil))
+	diags := s.diagnose(doc, env, plan)
 	sel := s.toSpan(doc, data.Range)
 	actions := analysis.Actions(plan, sel, env.settings, diags, s.clock())
 	if strings.HasPrefix(ca.Title, "Move to ") {
