@@ -64,42 +64,16 @@ type extClient struct {
 // client with the given capabilities (JSON).
 func newExtClient(t *testing.T, root, caps string) *extClient {
 	t.Helper()
-	cs, ss := net.Pipe()
-	logBuf := &syncBuffer{}
-	s := newServer(Options{Log: logBuf, Version: "test"}, handlers())
-	s.diag.ext.options = linkcheck.Options{Resolver: extResolver{}, Dial: loopbackDial, PerHostInterval: time.Nanosecond, Timeout: 5 * time.Second}
-	st := newStream(ss, ss, s.logf)
-	done := make(chan int, 1)
-	go func() { done <- s.run(context.Background(), st, ss) }()
-	lc := &lspClient{t: t, enc: UTF16, root: root, changed: make(chan struct{}),
-		diags: map[uri.URI]*protocol.PublishDiagnosticsParams{}, texts: map[uri.URI]string{}, version: map[uri.URI]int32{}}
-	c := &extClient{lspClient: lc, srv: s}
-	lc.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(cs), jsonrpc2.WithCodec(codec{}))
-	lc.conn.Go(context.Background(), c.handle)
-	t.Cleanup(func() {
-		_ = lc.conn.Close()
-		_ = cs.Close()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			t.Error("server did not stop")
-		}
-		if t.Failed() {
-			t.Logf("server log:\n%s", logBuf)
-		}
-	})
-	var capsMap map[string]any
-	if err := json.Unmarshal([]byte(caps), &capsMap); err != nil {
-		t.Fatal(err)
-	}
-	var result map[string]any
-	lc.call("initialize", map[string]any{"processId": nil, "rootUri": string(uri.File(root)), "capabilities": capsMap}, &result)
-	lc.notify("initialized", map[string]any{})
-	select {
-	case <-s.index.ready:
-	case <-time.After(waitTimeout):
-		t.Fatal("indexing did not finish")
-	}
+	c := &extClient{}
+	lc, s := startLSPClient(t, root, UTF16, caps,
+		func(s *server) {
+			s.diag.ext.options = linkcheck.Options{Resolver: extResolver{}, Dial: loopbackDial, PerHostInterval: time.Nanosecond, Timeout: 5 * time.Second}
+		},
+		func(lc *lspClient) jsonrpc2.Handler {
+			c.lspClient = lc
+			return c.handle
+		})
+	c.srv = s
 	// Network settings count only from the editor (SECURITY.md): push the
 	// workspace's test configuration as the editor's settings.
 	if cfg, err := os.ReadFile(filepath.Join(root, ".planls.json")); err == nil {

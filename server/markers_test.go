@@ -52,17 +52,35 @@ type lspClient struct {
 // root as the workspace folder and the given position encoding.
 func newLSPClient(t testing.TB, root string, enc Encoding, caps string) *lspClient {
 	t.Helper()
+	c, _ := startLSPClient(t, root, enc, caps, nil, nil)
+	return c
+}
+
+// startLSPClient is newLSPClient with two hooks: configure, if not nil, sets up
+// the server before it runs; handle, if not nil, answers the server's messages
+// instead of the client's own handle (and may delegate to it). It also returns
+// the server.
+func startLSPClient(t testing.TB, root string, enc Encoding, caps string, configure func(*server),
+	handle func(c *lspClient) jsonrpc2.Handler) (*lspClient, *server) {
+	t.Helper()
 	cs, ss := net.Pipe()
 	logBuf := &syncBuffer{}
 	s := newServer(Options{Log: logBuf, Version: "test"}, handlers())
 	s.now = func() time.Time { return testNow }
+	if configure != nil {
+		configure(s)
+	}
 	st := newStream(ss, ss, s.logf)
 	done := make(chan int, 1)
 	go func() { done <- s.run(context.Background(), st, ss) }()
 	c := &lspClient{t: t, enc: enc, root: root, changed: make(chan struct{}),
 		diags: map[uri.URI]*protocol.PublishDiagnosticsParams{}, texts: map[uri.URI]string{}, version: map[uri.URI]int32{}}
 	c.conn = jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(cs), jsonrpc2.WithCodec(codec{}))
-	c.conn.Go(context.Background(), c.handle)
+	h := jsonrpc2.Handler(c.handle)
+	if handle != nil {
+		h = handle(c)
+	}
+	c.conn.Go(context.Background(), h)
 	t.Cleanup(func() {
 		_ = c.conn.Close()
 		_ = cs.Close()
@@ -94,7 +112,7 @@ func newLSPClient(t testing.TB, root string, enc Encoding, caps string) *lspClie
 	case <-time.After(waitTimeout):
 		t.Fatal("indexing did not finish")
 	}
-	return c
+	return c, s
 }
 
 // handle answers the server's requests and records its notifications.
