@@ -4,7 +4,6 @@
 package analysis
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -101,14 +100,6 @@ func (c *FileCache) plan(fsys fs.FS, name string, s Settings) *Plan {
 // NewFileCache returns a cache that answers from ws (which may be nil) before
 // looking at the file system.
 func NewFileCache(ws *Workspace) *FileCache { return &FileCache{ws: ws} }
-
-// Forget drops what the cache knows about name (after it changed on disk).
-func (c *FileCache) Forget(name string) {
-	c.mu.Lock()
-	delete(c.stat, name)
-	delete(c.anchors, name)
-	c.mu.Unlock()
-}
 
 // checkLinks reports local links whose file does not exist and fragments that
 // match no anchor of their target.
@@ -333,15 +324,4 @@ func closest(want string, names []string) string {
 		return ""
 	}
 	return best
-}
-
-// errNotUTF8 is returned for input that is not valid UTF-8 where text is required.
-var errNotUTF8 = errors.New("not valid UTF-8")
-
-// ValidUTF8 reports an error when src is not valid UTF-8.
-func ValidUTF8(src []byte) error {
-	if !utf8.Valid(src) {
-		return errNotUTF8
-	}
-	return nil
 }

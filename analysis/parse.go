@@ -14,7 +14,6 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
-	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -132,8 +131,6 @@ func (b *builder) extract(frontMatter bool) {
 				at := b.pos(n)
 				p.Breaks = append(p.Breaks, Span{b.lineStartAt(at), b.lineEndAt(at)})
 			}
-		case *east.TaskCheckBox:
-			// Not produced: the task-list extension is off.
 		}
 		return ast.WalkContinue, nil
 	})
