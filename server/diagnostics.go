@@ -172,7 +172,8 @@ func (d *diagnostics) run(u uri.URI, seq int, holdTyping bool) {
 		return
 	}
 	start := time.Now()
-	items := d.compute(doc, holdTyping)
+	env := d.s.envFor(doc.uri)
+	items := d.compute(doc, env, holdTyping)
 	cost := time.Since(start)
 	d.mu.Lock()
 	st := d.docs[u]
@@ -193,15 +194,14 @@ func (d *diagnostics) run(u uri.URI, seq int, holdTyping bool) {
 	if !holdTyping {
 		d.ext.afterPublish(doc, false) // the quiet pass: check http links in the background
 	}
-	d.anchorsChanged(doc)
+	d.anchorsChanged(doc, env)
 }
 
 // anchorsChanged refreshes the other open documents of doc's folder when doc's
 // anchors differ from those its last run saw: their links into doc may have
 // become valid or broken. Documents whose anchors stay the same (the usual
 // keystroke) cause no extra work.
-func (d *diagnostics) anchorsChanged(doc *document) {
-	env := d.s.envFor(doc.uri)
+func (d *diagnostics) anchorsChanged(doc *document, env docEnv) {
 	if env.root == "" {
 		return
 	}
@@ -230,10 +230,9 @@ func (d *diagnostics) anchorsChanged(doc *document) {
 	}
 }
 
-// compute returns the LSP diagnostics of doc; with holdTyping, findings on the
+// compute returns the LSP diagnostics of doc in env; with holdTyping, findings on the
 // line being typed are held back if the user is still typing.
-func (d *diagnostics) compute(doc *document, holdTyping bool) []protocol.Diagnostic {
-	env := d.s.envFor(doc.uri)
+func (d *diagnostics) compute(doc *document, env docEnv, holdTyping bool) []protocol.Diagnostic {
 	plan := d.s.plan(doc, env.settings)
 	diags := d.s.diagnose(doc, env, plan)
 	if ext := d.ext.cached(plan, env.settings); len(ext) > 0 {
@@ -281,7 +280,7 @@ func (s *server) diagnostic(ctx context.Context, snap snapshot, p *protocol.Docu
 	if doc == nil {
 		return report, nil
 	}
-	report.Items = s.diag.compute(doc, true)
+	report.Items = s.diag.compute(doc, s.envFor(doc.uri), true)
 	s.diag.ext.afterPublish(doc, true)
 	return report, nil
 }

@@ -235,7 +235,7 @@ func (e *externalLinks) republish(doc *document) {
 	if cur := e.s.docs.get(doc.uri); cur == nil || cur.version != doc.version {
 		return
 	}
-	items := e.d.compute(doc, false)
+	items := e.d.compute(doc, e.d.s.envFor(doc.uri), false)
 	e.d.mu.Lock()
 	_, open := e.d.docs[doc.uri]
 	cur := e.s.docs.get(doc.uri)
