@@ -127,7 +127,9 @@ func scanInlineTail(src []byte, open int) (Span, int, bool) {
 				j++
 				continue
 			}
-			if c <= ' ' || c == 0x7f {
+			// goldmark, whose links these are, ends the destination at white
+			// space only; CommonMark also excludes other control characters.
+			if c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' {
 				break
 			}
 			if c == '(' {

@@ -179,6 +179,9 @@ func reparseRegion(old *Plan, src []byte, s Settings, start, endOld, delta int, 
 	shiftSub := start - base // sub offset → src offset
 	inPart := func(sp Span) bool { return sp.Start >= base && sp.Start < partEnd }
 	fromSub := func(x Span) Span {
+		if x == (Span{}) {
+			return x // no span (a destination that was not found)
+		}
 		if x.Start >= base {
 			return Span{x.Start + shiftSub, x.End + shiftSub}
 		}
@@ -403,6 +406,11 @@ func reparseItem(old *Plan, src []byte, s Settings, pre, editEnd, delta int) (*P
 	if c != '-' && c != '*' && c != '+' && (c < '0' || c > '9') {
 		return nil, false
 	}
+	if k == 0 && !startsBlock(old, item.Start) {
+		// The list interrupts a paragraph: an edit that empties the item or
+		// renumbers it turns the line into paragraph text or a setext underline.
+		return nil, false
+	}
 	// The region ends at the next item, or, after the last item, at the next line
 	// that is not blank (which must start at column 0, so that it cannot belong
 	// to the item), or at the end of the file.
@@ -469,6 +477,22 @@ func reparseItem(old *Plan, src []byte, s Settings, pre, editEnd, delta int) (*P
 	}
 	derive(r.p, s)
 	return r.p, true
+}
+
+// startsBlock reports whether the line at off (a line start) cannot continue a
+// paragraph: it is the first line of the file, or follows a blank line or an ATX
+// heading.
+func startsBlock(p *Plan, off int) bool {
+	line := p.LineOf(off)
+	if line == 0 {
+		return true
+	}
+	prev := p.LineStart(line - 1)
+	if isBlankLine(p.Src, prev) {
+		return true
+	}
+	i := sort.Search(len(p.Headings), func(i int) bool { return p.Headings[i].Span.End >= prev })
+	return i < len(p.Headings) && !p.Headings[i].Setext && p.Headings[i].Span.Start == prev
 }
 
 // hasBlankLine reports whether text holds a line of only white space between
