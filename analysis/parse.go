@@ -53,7 +53,20 @@ func ParseWith(src []byte, s Settings) (p *Plan) {
 			p = &Plan{Src: src, Lines: lines, CRLF: crlf, Err: fmt.Sprintf("internal error while parsing: %v", r)}
 		}
 	}()
+	if pp, ok := parseParallel(src, s); ok {
+		derive(pp, s)
+		return pp
+	}
 	p = &Plan{Src: src, Lines: lines, CRLF: crlf}
+	newBuilder(p, s).extract(true)
+	derive(p, s)
+	return p
+}
+
+// parseSequential is ParseWith without the parallel parse (for tests).
+func parseSequential(src []byte, s Settings) *Plan {
+	p := &Plan{Src: src}
+	p.Lines, p.CRLF = lineStarts(src)
 	newBuilder(p, s).extract(true)
 	derive(p, s)
 	return p

@@ -236,6 +236,9 @@ func FuzzParse(f *testing.F) {
 		if d := Parse(src).Dump(); d != p.Dump() {
 			t.Fatalf("dump not deterministic")
 		}
+		for k := 2; k <= 4; k++ {
+			checkParts(t, src, k) // parsed in parts, it must be the same
+		}
 	})
 }
 
