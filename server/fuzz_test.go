@@ -170,9 +170,12 @@ func FuzzApplyChanges(f *testing.F) {
 			}
 			// One change at a time, so that a note is tied to its change;
 			// the multi-change path is the same loop (TestApplyChanges).
-			next, notes := applyChanges(server, mapper, []contentChange{c}, enc)
+			next, nextMapper, notes := applyChanges(server, mapper, []contentChange{c}, enc)
 			if !bytes.Equal(next, client) {
 				t.Fatalf("step %d (%v, %s): server text\n%q\nclient text\n%q", step, enc, describeChange(c), next, client)
+			}
+			if want := NewMapper(next); !slices.Equal(nextMapper.lineStarts, want.lineStarts) || len(next) > 0 && &nextMapper.src[0] != &next[0] {
+				t.Fatalf("step %d (%v, %s): the edited mapper's lines %v differ from a new mapper's %v", step, enc, describeChange(c), nextMapper.lineStarts, want.lineStarts)
 			}
 			if kind >= 2 && len(notes) > 0 {
 				t.Fatalf("step %d (%v): a change at positions of the text was noted: %q", step, enc, notes)
@@ -183,7 +186,7 @@ func FuzzApplyChanges(f *testing.F) {
 			if len(next) > 0 && len(server) > 0 && &next[0] == &server[0] {
 				t.Fatalf("step %d: the new text shares memory with the old", step)
 			}
-			server, mapper = next, nil
+			server, mapper = next, nextMapper
 		}
 		if !bytes.Equal(src, orig) {
 			t.Fatalf("applyChanges modified its input text")

@@ -150,20 +150,21 @@ func (s *server) didChange(ctx context.Context, p *didChangeParams) {
 	if version == doc.version {
 		s.logf("didChange for %s keeps version %d", u, version)
 	}
-	text, notes := applyChanges(doc.text, doc.mapper, changes, s.positionEncoding())
+	text, mapper, notes := applyChanges(doc.text, doc.mapper, changes, s.positionEncoding())
 	for _, note := range notes {
 		s.clientLogf(protocol.MessageTypeWarning, "didChange for %s version %d: %s", u, version, note)
 	}
-	next := newDocument(doc.uri, doc.languageID, version, text)
+	next := &document{uri: doc.uri, languageID: doc.languageID, version: version, text: text, mapper: mapper}
 	s.docs.put(next)
 	s.publish(documentEvent{kind: documentChanged, doc: next})
 }
 
 // applyChanges applies changes in order to text, whose mapper is m, with
 // positions counted in encoding enc. It returns the new text, which never
-// shares memory that a later change could modify, and a note for each range
-// that did not fit the text and was clamped to it.
-func applyChanges(text []byte, m *Mapper, changes []contentChange, enc Encoding) ([]byte, []string) {
+// shares memory that a later change could modify, its mapper (derived from m
+// for ranged changes, without scanning the text again), and a note for each
+// range that did not fit the text and was clamped to it.
+func applyChanges(text []byte, m *Mapper, changes []contentChange, enc Encoding) ([]byte, *Mapper, []string) {
 	var notes []string
 	for i, c := range changes {
 		if c.Range == nil {
@@ -187,9 +188,12 @@ func applyChanges(text []byte, m *Mapper, changes []contentChange, enc Encoding)
 		next = append(next, text[:start]...)
 		next = append(next, *c.Text...)
 		next = append(next, text[end:]...)
-		text, m = next, nil
+		text, m = next, m.Edited(start, end, []byte(*c.Text), next)
 	}
-	return text, notes
+	if m == nil {
+		m = NewMapper(text)
+	}
+	return text, m, notes
 }
 
 // changeOffset returns the byte offset of p, clamped to the text, and

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -82,9 +83,12 @@ func TestApplyChanges(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			text := []byte(tt.text)
-			got, notes := applyChanges(text, NewMapper(text), tt.changes, tt.enc)
+			got, m, notes := applyChanges(text, NewMapper(text), tt.changes, tt.enc)
 			if string(got) != tt.want {
 				t.Errorf("text %q, want %q", got, tt.want)
+			}
+			if want := NewMapper(got); !slices.Equal(m.lineStarts, want.lineStarts) {
+				t.Errorf("mapper lines %v, want %v", m.lineStarts, want.lineStarts)
 			}
 			if len(notes) != tt.notes {
 				t.Errorf("notes %q, want %d", notes, tt.notes)
