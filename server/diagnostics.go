@@ -1,8 +1,9 @@
 package server
 
 // This file defines how diagnostics reach the client: pushed with
-// textDocument/publishDiagnostics after open and change (debounced, computed off
-// the read loop, stale results dropped), or pulled with textDocument/diagnostic
+// textDocument/publishDiagnostics after open and change (computed off the read
+// loop by one run at a time per document, which coalesces the changes that
+// arrive meanwhile, stale results dropped), or pulled with textDocument/diagnostic
 // when the client supports that (and then never pushed). While the user types,
 // link and checkbox findings on the line being edited are held back until a
 // pause, so a half-typed link is not flagged.
@@ -21,8 +22,6 @@ import (
 
 // Timing of the diagnostics after a change.
 const (
-	// fastDelay is the debounce before the first diagnostics after a keystroke.
-	fastDelay = 30 * time.Millisecond
 	// quietDelay is the pause after which the line being typed is checked too.
 	quietDelay = 800 * time.Millisecond
 )
@@ -38,17 +37,23 @@ type diagnostics struct {
 	ext  *externalLinks // the background http link check (external_links.go)
 }
 
-// diagDoc is the diagnostics state of one open document.
+// diagDoc is the diagnostics state of one open document. At most one run per
+// document is in flight: a change during a run only marks another run as
+// pending, which starts as soon as the current one ends, for the latest text.
+// So a burst of keystrokes costs one run at the start and one at the end, and
+// the diagnostics follow the last keystroke by at most two runs, without a
+// fixed debounce.
 type diagDoc struct {
-	fast, slow  *time.Timer
-	text        []byte        // the text last seen, to find the line being typed
-	typingLine  int           // 0-based line of the last edit, -1 when none
-	typingUntil time.Time     // when the typing line counts as finished
-	seq         int           // sequence number of the latest scheduled run
-	published   int           // sequence number of the latest published run
-	cost        time.Duration // how long the last run took
-	anchors     string        // the anchors the last run saw, joined
-	anchorsSeen bool          // anchors holds a run's anchors
+	slow         *time.Timer
+	text         []byte    // the text last seen, to find the line being typed
+	typingLine   int       // 0-based line of the last edit, -1 when none
+	typingUntil  time.Time // when the typing line counts as finished
+	running      bool      // a run is in flight
+	pending      bool      // another run is wanted after it
+	pendingQuiet bool      // the pending run is a quiet pass (holds nothing back)
+	closed       bool      // the document was closed: runs stop
+	anchors      string    // the anchors the last run saw, joined
+	anchorsSeen  bool      // anchors holds a run's anchors
 }
 
 // newDiagnostics returns the scheduler of s and registers it for document events.
@@ -86,7 +91,7 @@ func (d *diagnostics) event(ev documentEvent) {
 		}
 		st = &diagDoc{text: ev.doc.text, typingLine: -1}
 		d.docs[u] = st
-		d.schedule(u, st, 0, false)
+		d.schedule(u, st, false)
 	case documentChanged:
 		if st == nil {
 			st = &diagDoc{typingLine: -1}
@@ -95,9 +100,7 @@ func (d *diagnostics) event(ev documentEvent) {
 		st.typingLine = changedLine(st.text, ev.doc.text)
 		st.typingUntil = time.Now().Add(quietDelay)
 		st.text = ev.doc.text
-		// The debounce only saves work: when a run is cheap (a small file), the
-		// diagnostics follow the keystroke at once.
-		d.schedule(u, st, min(fastDelay, 2*st.cost), true)
+		d.schedule(u, st, true)
 	case documentClosed:
 		if st != nil {
 			st.stop()
@@ -112,31 +115,56 @@ func (d *diagnostics) event(ev documentEvent) {
 	}
 }
 
-// stop stops the document's timers.
+// stop stops the document's timer and runs.
 func (st *diagDoc) stop() {
-	if st.fast != nil {
-		st.fast.Stop()
-	}
+	st.closed = true
 	if st.slow != nil {
 		st.slow.Stop()
 	}
 }
 
-// schedule (re)starts the document's timers: a run after delay that holds back
-// the typing line when typing is true, and, after typing, a full run once the
-// user pauses. Called with d.mu held.
-func (d *diagnostics) schedule(u uri.URI, st *diagDoc, delay time.Duration, typing bool) {
+// schedule asks for a run of u's diagnostics: at once, or after the run in
+// flight. After a keystroke (typing), the run holds back the findings on the
+// typing line, and a quiet pass that holds back nothing follows once the user
+// pauses for quietDelay. Called with d.mu held.
+func (d *diagnostics) schedule(u uri.URI, st *diagDoc, typing bool) {
 	if d.pullMode() {
 		return
 	}
-	st.stop()
-	st.seq++
-	seq := st.seq
-	st.fast = time.AfterFunc(delay, func() { d.run(u, seq, typing) })
 	if typing {
-		st.seq++
-		slowSeq := st.seq
-		st.slow = time.AfterFunc(quietDelay, func() { d.run(u, slowSeq, false) })
+		if st.slow != nil {
+			st.slow.Stop()
+		}
+		st.slow = time.AfterFunc(quietDelay, func() {
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			if d.docs[u] == st {
+				d.schedule(u, st, false)
+			}
+		})
+	}
+	if st.running {
+		st.pendingQuiet = st.pending && st.pendingQuiet || !typing
+		st.pending = true
+		return
+	}
+	st.running = true
+	go d.loop(u, st, !typing)
+}
+
+// loop runs u's diagnostics, then again while runs were asked for meanwhile.
+func (d *diagnostics) loop(u uri.URI, st *diagDoc, quiet bool) {
+	for {
+		d.run(u, !quiet)
+		d.mu.Lock()
+		if !st.pending || st.closed {
+			st.running = false
+			d.mu.Unlock()
+			return
+		}
+		quiet = st.pendingQuiet
+		st.pending, st.pendingQuiet = false, false
+		d.mu.Unlock()
 	}
 }
 
@@ -155,13 +183,14 @@ func (d *diagnostics) refreshAll() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for u, st := range d.docs {
-		d.schedule(u, st, 0, false)
+		d.schedule(u, st, false)
 	}
 }
 
-// run computes and publishes the diagnostics of u for the run numbered seq,
-// unless a later run was published first or the document changed meanwhile.
-func (d *diagnostics) run(u uri.URI, seq int, holdTyping bool) {
+// run computes and publishes the diagnostics of u, unless the document changed
+// meanwhile (the change has asked for a run of its own). Only loop calls it, so
+// the runs of one document never overlap and publish in order.
+func (d *diagnostics) run(u uri.URI, holdTyping bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			_ = d.s.logPanic("diagnostics", r)
@@ -171,24 +200,18 @@ func (d *diagnostics) run(u uri.URI, seq int, holdTyping bool) {
 	if doc == nil {
 		return
 	}
-	start := time.Now()
 	env := d.s.envFor(doc.uri)
 	items := d.compute(doc, env, holdTyping)
-	cost := time.Since(start)
 	d.mu.Lock()
 	st := d.docs[u]
-	if st != nil {
-		st.cost = cost
-	}
-	if st == nil || seq < st.published {
+	if st == nil || st.closed {
 		d.mu.Unlock()
 		return
 	}
-	if cur := d.s.docs.get(u); cur == nil || cur.version != doc.version {
+	if d.s.docs.get(u) != doc {
 		d.mu.Unlock()
 		return // stale: a newer version has its own run coming
 	}
-	st.published = seq
 	d.mu.Unlock()
 	d.s.notifyDiagnostics(u, &doc.version, items)
 	if !holdTyping {
@@ -224,7 +247,7 @@ func (d *diagnostics) anchorsChanged(doc *document, env docEnv) {
 	for u, other := range d.docs {
 		if u != doc.uri {
 			if root, _ := d.s.ws.locate(u); root == env.root {
-				d.schedule(u, other, 0, false)
+				d.schedule(u, other, false)
 			}
 		}
 	}
