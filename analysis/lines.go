@@ -3,23 +3,63 @@
 
 package analysis
 
-import "sort"
+import (
+	"bytes"
+	"sort"
+)
 
 // lineStarts returns the offset at which each line of src starts, and whether most
 // line breaks are "\r\n". A lone "\r" is not a line break.
 func lineStarts(src []byte) ([]int, bool) {
-	lines := make([]int, 1, len(src)/40+1)
+	lines := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
 	crlf := 0
-	for i, c := range src {
-		if c == '\n' {
-			lines = append(lines, i+1)
-			if i > 0 && src[i-1] == '\r' {
-				crlf++
-			}
+	for i := 0; ; {
+		j := bytes.IndexByte(src[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		lines = append(lines, i)
+		if i > 1 && src[i-2] == '\r' {
+			crlf++
 		}
 	}
 	breaks := len(lines) - 1
 	return lines, breaks > 0 && crlf*2 > breaks
+}
+
+// editedLineStarts returns lineStarts of src, which is old.Src with the bytes
+// [start, end) replaced by src[start:start+len(replacement)]: old's lines are
+// reused (shifted after the edit) instead of scanning all of src.
+func editedLineStarts(old *Plan, src []byte, start, end int) ([]int, bool) {
+	delta := len(src) - len(old.Src)
+	keep := sort.SearchInts(old.Lines, start+1)
+	rest := sort.SearchInts(old.Lines, end+1)
+	ins := src[start : end+delta]
+	lines := make([]int, 0, keep+bytes.Count(ins, []byte{'\n'})+len(old.Lines)-rest)
+	lines = append(lines, old.Lines[:keep]...)
+	for i := 0; ; {
+		j := bytes.IndexByte(ins[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		lines = append(lines, start+i)
+	}
+	for _, ls := range old.Lines[rest:] {
+		lines = append(lines, ls+delta)
+	}
+	// Whether most breaks are "\r\n" depends on every break; count them again
+	// only when the edit changes the number of breaks or of "\r\n" pairs (the
+	// windows take in one byte on each side for a pair cut by the edit).
+	lo, hi := max(start-1, 0), end+1
+	crlf := []byte("\r\n")
+	if len(lines) == len(old.Lines) &&
+		bytes.Count(old.Src[lo:min(hi, len(old.Src))], crlf) == bytes.Count(src[lo:min(hi+delta, len(src))], crlf) {
+		return lines, old.CRLF
+	}
+	breaks := len(lines) - 1
+	return lines, breaks > 0 && bytes.Count(src, crlf)*2 > breaks
 }
 
 // LineOf returns the 0-based line that holds offset off (clamped into the source).

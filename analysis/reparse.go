@@ -203,7 +203,7 @@ func reparseRegion(old *Plan, src []byte, s Settings, start, endOld, delta int, 
 	after := func(x Span) bool { return x.Start >= endOld }
 
 	p := &Plan{Src: src, FrontMatter: old.FrontMatter}
-	p.Lines, p.CRLF = lineStarts(src)
+	p.Lines, p.CRLF = editedLineStarts(old, src, start, endOld)
 
 	// Headings.
 	for _, h := range old.Headings {
@@ -223,40 +223,56 @@ func reparseRegion(old *Plan, src []byte, s Settings, start, endOld, delta int, 
 	p.Headings = spliceSorted(p.Headings, partHeadings, func(h *Heading) int { return h.Span.Start })
 
 	// Tasks and lists, with their pointers re-linked to the copies.
-	taskMap := map[*Task]*Task{}
-	listMap := map[*List]*List{}
-	var tasks []*Task
-	for _, t := range old.Tasks {
+	// The copies are allocated together, and found by the old task's Index
+	// (its position in old.Tasks) instead of a map: this loop runs on every
+	// keystroke over every task of the file.
+	copies := make([]Task, len(old.Tasks))
+	taskMap := make([]*Task, len(old.Tasks))
+	listMap := make(map[*List]*List, len(old.Lists))
+	tasks := make([]*Task, 0, len(old.Tasks))
+	for i, t := range old.Tasks {
+		if t.Index != i {
+			return region{}, false // not a derived plan
+		}
 		if before(t.Span) || after(t.Span) {
-			c := *t
+			c := &copies[i]
+			*c = *t
 			c.Span, c.Line, c.Marker, c.Checkbox, c.TextSpan = fromOld(t.Span), fromOld(t.Line), fromOld(t.Marker), fromOld(t.Checkbox), fromOld(t.TextSpan)
 			c.Section = nil
-			taskMap[t] = &c
-			tasks = append(tasks, &c)
+			taskMap[i] = c
+			tasks = append(tasks, c)
 		}
 	}
+	taskCopy := func(t *Task) *Task {
+		if t == nil || t.Index < 0 || t.Index >= len(taskMap) {
+			return nil
+		}
+		return taskMap[t.Index]
+	}
+	listCopies := make([]List, len(old.Lists))
 	var lists []*List
-	for _, l := range old.Lists {
+	for i, l := range old.Lists {
 		// A list around the region (item-level reparsing) is kept too.
 		if before(l.Span) || after(l.Span) || l.Span.Start <= start && l.Span.End >= endOld {
-			c := *l
+			c := &listCopies[i]
+			*c = *l
 			c.Span, c.Section = fromOld(l.Span), nil
 			c.Items = make([]Span, len(l.Items))
 			for k, it := range l.Items {
 				c.Items[k] = fromOld(it)
 			}
-			listMap[l] = &c
-			lists = append(lists, &c)
+			listMap[l] = c
+			lists = append(lists, c)
 		}
 	}
 	for _, t := range tasks {
 		if t.Parent != nil {
-			t.Parent = taskMap[t.Parent]
+			t.Parent = taskCopy(t.Parent)
 		}
 		if len(t.Children) > 0 {
 			kids := make([]*Task, len(t.Children))
 			for k, ch := range t.Children {
-				kids[k] = taskMap[ch]
+				kids[k] = taskCopy(ch)
 			}
 			t.Children = kids
 		}
@@ -264,7 +280,7 @@ func reparseRegion(old *Plan, src []byte, s Settings, start, endOld, delta int, 
 	}
 	for _, l := range lists {
 		if l.Parent != nil {
-			l.Parent = taskMap[l.Parent]
+			l.Parent = taskCopy(l.Parent)
 		}
 	}
 	var partTasks []*Task

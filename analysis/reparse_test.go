@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math/rand"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -156,5 +157,33 @@ func BenchmarkReparseKeystroke(b *testing.B) {
 				Reparse(base, next, s)
 			}
 		})
+	}
+}
+
+// TestEditedLineStarts checks the line table derived from the previous plan's
+// against a fresh scan, on random edits with "\r\n", lone "\r" and "\n".
+func TestEditedLineStarts(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	pieces := []string{"a", "\n", "\r\n", "\r", "\n\n", "x\r\ny", "任务"}
+	src := []byte("# a\r\n\r\n- [ ] x\r\n- [ ] y\n\rz\r\n")
+	for step := 0; step < 3000; step++ {
+		old := &Plan{Src: src}
+		old.Lines, old.CRLF = lineStarts(src)
+		start := r.Intn(len(src) + 1)
+		end := min(len(src), start+r.Intn(4))
+		var ins []byte
+		for range r.Intn(3) {
+			ins = append(ins, pieces[r.Intn(len(pieces))]...)
+		}
+		next := append(append(append([]byte{}, src[:start]...), ins...), src[end:]...)
+		gotLines, gotCRLF := editedLineStarts(old, next, start, end)
+		wantLines, wantCRLF := lineStarts(next)
+		if !slices.Equal(gotLines, wantLines) || gotCRLF != wantCRLF {
+			t.Fatalf("step %d: %q → %q: lines %v crlf %v, want %v %v", step, src, next, gotLines, gotCRLF, wantLines, wantCRLF)
+		}
+		src = next
+		if len(src) > 400 {
+			src = src[len(src)-200:]
+		}
 	}
 }
