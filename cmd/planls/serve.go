@@ -9,13 +9,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/planls/planls/server"
 )
 
 func init() {
-	commands["serve"] = &command{summary: "serve LSP on stdio (the default; for editors)", usage: "planls [serve] [--stdio] [--log FILE]", run: runServe}
+	commands["serve"] = &command{summary: "serve LSP on stdio (the default; for editors)", usage: "planls [serve] [--stdio] [--log FILE] [--cpuprofile FILE]", run: runServe}
 }
 
 // runServe starts the language server on stdin/stdout.
@@ -24,6 +25,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Bool("stdio", true, "communicate over stdin/stdout (the only transport)")
 	logFile := fs.String("log", "", "append logs to `FILE` instead of stderr")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the session to `FILE` (for go tool pprof)")
 	if len(args) > 0 && args[0] == "serve" {
 		args = args[1:]
 	}
@@ -39,6 +41,18 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		}
 		defer f.Close()
 		logw = f
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "planls: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
 	}
 	if fi, err := os.Stdin.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 		fmt.Fprintln(stderr, "planls: serving LSP on stdin/stdout; start it from your editor (see README), or run 'planls help' for the command line.")
