@@ -65,7 +65,17 @@ func editedLineStarts(old *Plan, src []byte, start, end int) ([]int, bool) {
 // LineOf returns the 0-based line that holds offset off (clamped into the source).
 func (p *Plan) LineOf(off int) int {
 	off = clamp(off, 0, len(p.Src))
-	return sort.Search(len(p.Lines), func(i int) bool { return p.Lines[i] > off }) - 1
+	// sort.Search without the closure: this runs for every node of a parse.
+	lo, hi := 0, len(p.Lines)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if p.Lines[m] > off {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	return lo - 1
 }
 
 // LineStart returns the offset at which 0-based line starts (clamped).
