@@ -169,6 +169,28 @@ func derive(p *Plan, s Settings) {
 	b.sections(p.Headings)
 	b.anchors(p.Headings)
 	b.place()
+	p.parsedWith = parseKey(s)
+}
+
+// parseKey returns the settings that ParseWith depends on (done names, section
+// state bindings, extended statuses) as a string that is equal for settings
+// that parse alike.
+func parseKey(s Settings) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "x=%v\x00", s.ExtendedStatuses)
+	for _, n := range s.DoneNames {
+		b.WriteString(n)
+		b.WriteByte(0)
+	}
+	keys := make([]string, 0, len(s.Sections))
+	for k := range s.Sections {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, "\x01%s=%s", k, s.Sections[k])
+	}
+	return b.String()
 }
 
 // trimTrailingComments removes HTML comments (and the space before them) from the

@@ -10,6 +10,8 @@ package analysis
 
 // This file defines the plan model: the plain data that Parse produces.
 
+import "bytes"
+
 // Span is a half-open range [Start, End) of byte offsets into a document's source.
 type Span struct {
 	Start, End int
@@ -69,6 +71,17 @@ type Plan struct {
 	// html are the anchors of HTML id/name attributes, which derive merges
 	// with the heading anchors into Anchors.
 	html []*Anchor
+	// parsedWith is parseKey of the settings the plan was derived with.
+	parsedWith string
+}
+
+// Reusable reports whether p is what ParseWith(src, s) returns: a complete model
+// of the same text, derived with settings that parse alike. A plan is never
+// modified once returned, so a reusable one can stand in for a new parse (the
+// server reuses its workspace index's plan of a file the editor opens).
+func (p *Plan) Reusable(src []byte, s Settings) bool {
+	return p != nil && p.Err == "" && !p.TooLarge && p.parsedWith != "" &&
+		p.parsedWith == parseKey(s) && bytes.Equal(p.Src, src)
 }
 
 // FrontMatter is a YAML or TOML block at the very start of the file.

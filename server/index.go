@@ -41,6 +41,17 @@ func (ix *index) markReady() {
 	ix.once.Do(func() { close(ix.ready) })
 }
 
+// indexedPlan returns the index's plan of the file of u, or nil.
+func (s *server) indexedPlan(u uri.URI) *analysis.Plan {
+	root, rel := s.ws.locate(u)
+	if root == "" || rel == "" {
+		return nil
+	}
+	s.index.mu.Lock()
+	defer s.index.mu.Unlock()
+	return s.index.files[root][rel]
+}
+
 // workspace returns the analysis.Workspace of a root: the indexed files, with the
 // open documents' current text in place of their files.
 func (s *server) workspaceOf(root string) *analysis.Workspace {

@@ -244,6 +244,9 @@ func (s *server) plan(doc *document, settings analysis.Settings) *analysis.Plan 
 	if ok && c.generation == gen && c.doc.version < doc.version {
 		// Typing: parse again only the part of the file the edit touched.
 		p = analysis.Reparse(c.plan, doc.text, settings)
+	} else if ip := s.indexedPlan(doc.uri); ip.Reusable(doc.text, settings) {
+		// Opening a file as it is on disk: the index has parsed it already.
+		p = ip
 	} else {
 		p = analysis.ParseWith(doc.text, settings)
 	}
