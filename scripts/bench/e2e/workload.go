@@ -39,6 +39,8 @@ type runResult struct {
 	Open        float64             `json:"open_ms"`
 	OpenCPU     float64             `json:"open_cpu_ms"`
 	OpenDiags   int                 `json:"open_diagnostics"`
+	OpenNew     float64             `json:"open_new_ms"`
+	OpenNewCPU  float64             `json:"open_new_cpu_ms"`
 	Keys        float64             `json:"keystrokes_ms"`
 	KeysCPU     float64             `json:"keystrokes_cpu_ms"`
 	KeysAfter   float64             `json:"keystrokes_after_last_ms"`
@@ -373,6 +375,29 @@ func runSize(cfg *config, tasks, run int) (res runResult, err error) {
 		return res, err
 	}
 	res.Open, res.OpenCPU, res.OpenDiags = ms(ev.at.Sub(t0)), ms(s.cpu()-cpu0), ev.count
+	s.settle(time.Second, 20*time.Second)
+
+	// Open → diagnostics of the same text under a name that is not on disk
+	// (an unsaved file): nothing the server read at start can stand in for
+	// parsing it.
+	fresh := fileURI(filepath.Join(root, "unsaved-plan.md"))
+	s.cl.setVersion(fresh, 1)
+	openParams = map[string]any{"textDocument": map[string]any{"uri": fresh, "languageId": "markdown", "version": 1, "text": string(doc.text)}}
+	cpu0 = s.cpu()
+	t0 = time.Now()
+	if err := s.conn.notify("textDocument/didOpen", openParams); err != nil {
+		return res, s.fail("didOpen", err)
+	}
+	if cfg.pull {
+		s.cl.pullDoc(fresh)
+	}
+	if ev, err = s.waitDiagnostics(fresh, 1, t0); err != nil {
+		return res, err
+	}
+	res.OpenNew, res.OpenNewCPU = ms(ev.at.Sub(t0)), ms(s.cpu()-cpu0)
+	if err := s.conn.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": fresh}}); err != nil {
+		return res, s.fail("didClose", err)
+	}
 	s.settle(time.Second, 20*time.Second)
 
 	// Rapid keystrokes → final diagnostics. The messages are encoded before
