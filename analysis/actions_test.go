@@ -389,3 +389,155 @@ func TestTasksIn(t *testing.T) {
 		t.Errorf("TaskOnLine(2) = %v, want nil", tk)
 	}
 }
+
+// actionSelections returns the selections the lazy-action tests try on p: a
+// cursor on every task and a selection of every task with the two after it, a
+// cursor on every diagnostic, and every section.
+func actionSelections(p *Plan, diags []Diagnostic) []Span {
+	var out []Span
+	for i, tk := range p.Tasks {
+		out = append(out, Span{tk.TextSpan.Start, tk.TextSpan.Start})
+		out = append(out, Span{tk.Span.Start, p.Tasks[min(len(p.Tasks)-1, i+2)].TextSpan.End})
+	}
+	for _, d := range diags {
+		out = append(out, Span{d.Span.Start, d.Span.Start})
+	}
+	for _, sec := range p.Sections {
+		out = append(out, Span{sec.Span.Start, sec.Span.End})
+	}
+	return out
+}
+
+// TestListActionsMatchActions checks, over the property-test plans, that
+// ListActions offers exactly the actions of Actions (same order, titles,
+// kinds, ids, diagnostics) without edits, and that ActionEdits computes for
+// each id the edits Actions gives; and that ids are unique.
+func TestListActionsMatchActions(t *testing.T) {
+	t.Parallel()
+	plans := propPlans(t, 40)
+	stamp := DefaultSettings()
+	stamp.DoneStamp = " ✅ {date} (from {section})"
+	bottom := DefaultSettings()
+	bottom.MoveTo = "bottom"
+	checked := 0
+	for _, name := range sortedNames(plans) {
+		for _, s := range []Settings{DefaultSettings(), stamp, bottom} {
+			p := ParseWith(plans[name], s)
+			diags := Diagnose(p, Env{Settings: s})
+			for _, sel := range actionSelections(p, diags) {
+				eager := Actions(p, sel, s, diags, testNow)
+				lazy := ListActions(p, sel, s, diags, testNow)
+				if len(eager) != len(lazy) {
+					t.Fatalf("%s %v: Actions offers %d actions, ListActions %d:\n%v\n%v", name, sel, len(eager), len(lazy), eager, lazy)
+				}
+				ids := map[string]bool{}
+				for i, a := range eager {
+					l := lazy[i]
+					if l.Edits != nil {
+						t.Errorf("%s %v: ListActions computed the edits of %q", name, sel, l.Title)
+					}
+					l.Edits = a.Edits
+					if fmt.Sprintf("%+v", l) != fmt.Sprintf("%+v", a) {
+						t.Fatalf("%s %v: action %d differs:\nActions     %+v\nListActions %+v", name, sel, i, a, l)
+					}
+					if a.ID == "" || ids[a.ID] && !strings.HasPrefix(a.ID, "fix:") {
+						t.Fatalf("%s %v: id %q of %q is empty or repeated", name, sel, a.ID, a.Title)
+					}
+					ids[a.ID] = true
+					got, err := ActionEdits(p, sel, s, diags, testNow, a.ID)
+					if err != nil {
+						t.Fatalf("%s %v: ActionEdits(%q): %v", name, sel, a.ID, err)
+					}
+					if fmt.Sprint(got.Edits) != fmt.Sprint(a.Edits) || got.Title != a.Title {
+						t.Fatalf("%s %v: ActionEdits(%q) = %q %v, Actions gives %q %v", name, sel, a.ID, got.Title, got.Edits, a.Title, a.Edits)
+					}
+					checked++
+				}
+			}
+		}
+	}
+	if checked < 10000 {
+		t.Errorf("only %d actions checked", checked)
+	}
+	t.Logf("%d actions", checked)
+}
+
+// TestActionEditsErrors checks that ActionEdits refuses ids it does not offer:
+// unknown ids, a move to the section the task is in, a task that is gone.
+func TestActionEditsErrors(t *testing.T) {
+	s := DefaultSettings()
+	src := []byte("## doing\n\n- [ ] a\n\n## done\n\n- [x] b\n")
+	p := ParseWith(src, s)
+	at := Span{strings.Index(string(src), "a\n"), strings.Index(string(src), "a\n")}
+	for _, id := range []string{"", "nope", "move:0", "move:9", "fix:duplicate-task:0:1", "done:"} {
+		if a, err := ActionEdits(p, at, s, nil, testNow, id); err == nil {
+			t.Errorf("ActionEdits(%q) = %+v, want an error", id, a)
+		}
+	}
+	if a, err := ActionEdits(p, at, s, nil, testNow, "move:1"); err != nil || a.Title != `Move to "done"` || len(a.Edits) == 0 {
+		t.Errorf(`ActionEdits("move:1") = %+v, %v`, a, err)
+	}
+	// The selection holds no task any more (the plan changed under it).
+	heading := Span{0, 0}
+	if _, err := ActionEdits(p, heading, s, nil, testNow, "done"); err == nil {
+		t.Errorf("Mark done on a heading should fail")
+	}
+	if _, err := ActionEdits(nil, at, s, nil, testNow, "done"); err == nil {
+		t.Errorf("ActionEdits on no plan should fail")
+	}
+}
+
+// TestTaskLookups compares the binary searches of TaskAt, TaskOnLine and
+// TasksIn with scans of every task, at every offset of the property-test plans.
+func TestTaskLookups(t *testing.T) {
+	t.Parallel()
+	for name, src := range propPlans(t, 30) {
+		p := Parse(src)
+		for off := 0; off <= len(src); off++ {
+			var want *Task
+			for _, tk := range p.Tasks {
+				if tk.Span.Start <= off && off <= tk.Span.End {
+					want = tk
+				}
+			}
+			if got := p.TaskAt(off); got != want {
+				t.Fatalf("%s: TaskAt(%d) = %v, want %v", name, off, got, want)
+			}
+			var line *Task
+			for _, tk := range p.Tasks {
+				if tk.Line.Start <= off && off <= tk.Line.End {
+					line = tk
+				}
+			}
+			if got := taskOnLineOf(p, off); got != line {
+				t.Fatalf("%s: taskOnLineOf(%d) = %v, want %v", name, off, got, line)
+			}
+		}
+		for line := range p.Lines {
+			var want *Task
+			for _, tk := range p.Tasks {
+				if tk.Span.Start == p.Lines[line] {
+					want = tk
+					break
+				}
+			}
+			if got := p.TaskOnLine(line); got != want {
+				t.Fatalf("%s: TaskOnLine(%d) = %v, want %v", name, line, got, want)
+			}
+		}
+		for i := 0; i < len(p.Lines); i += 3 {
+			for _, sel := range []Span{{p.Lines[i], p.LineStart(i + 4)}, {p.Lines[i] + 1, p.LineEnd(i + 2)}} {
+				var want []*Task
+				for _, tk := range p.Tasks {
+					first := p.LineOf(tk.Span.Start)
+					if p.LineStart(first) < sel.End && sel.Start <= p.LineEnd(first) {
+						want = append(want, tk)
+					}
+				}
+				if got := p.TasksIn(sel); fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Fatalf("%s: TasksIn(%v) = %v, want %v", name, sel, got, want)
+				}
+			}
+		}
+	}
+}

@@ -1,9 +1,10 @@
 package analysis_test
 
 // This file defines the Go benchmarks of the analysis features on generated
-// plans of 100, 2,000 and 10,000 tasks: full parse, diagnose, code actions,
-// completion, fix-all, stats, symbols, hover, one keystroke (edit, parse,
-// diagnose) and a workspace index of 1,000 files parsed with every core.
+// plans of 100, 2,000 and 10,000 tasks: full parse, diagnose, code actions
+// (with and without their edits), completion, fix-all, stats, symbols, hover,
+// one keystroke (edit, parse, diagnose) and a workspace index of 1,000 files
+// parsed with every core.
 // BENCHMARKS.md says how to run and compare them; scripts/test runs each once
 // so they keep working.
 
@@ -111,7 +112,8 @@ func BenchmarkPlanDiagnose(b *testing.B) {
 }
 
 // BenchmarkPlanActions measures the code actions offered with the cursor on the
-// middle task (its quick fixes, Mark done, Move to every other section).
+// middle task (its quick fixes, Mark done, Move to every other section), with
+// every action's edits: what a client without codeAction/resolve gets.
 func BenchmarkPlanActions(b *testing.B) {
 	forEachSize(b, func(b *testing.B, bp *benchPlan) {
 		diags := analysis.Diagnose(bp.plan, bp.env())
@@ -123,6 +125,39 @@ func BenchmarkPlanActions(b *testing.B) {
 		for b.Loop() {
 			analysis.Actions(bp.plan, sel, bp.settings, diags, benchNow)
 		}
+	})
+}
+
+// BenchmarkPlanListActions measures the same actions without their edits
+// (ListActions), what a client that resolves edits gets, and the edits of one
+// Move to (ActionEdits), what it resolves when the user picks it.
+func BenchmarkPlanListActions(b *testing.B) {
+	forEachSize(b, func(b *testing.B, bp *benchPlan) {
+		diags := analysis.Diagnose(bp.plan, bp.env())
+		t := middleTask(b, bp.plan)
+		sel := analysis.Span{Start: t.TextSpan.Start, End: t.TextSpan.Start}
+		actions := analysis.ListActions(bp.plan, sel, bp.settings, diags, benchNow)
+		move := ""
+		for _, a := range actions {
+			if a.Kind == analysis.KindMove {
+				move = a.ID
+			}
+		}
+		if move == "" {
+			b.Fatal("no Move to on the middle task")
+		}
+		b.Run("list", func(b *testing.B) {
+			for b.Loop() {
+				analysis.ListActions(bp.plan, sel, bp.settings, diags, benchNow)
+			}
+		})
+		b.Run("resolve", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := analysis.ActionEdits(bp.plan, sel, bp.settings, diags, benchNow, move); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	})
 }
 

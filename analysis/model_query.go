@@ -5,21 +5,30 @@
 
 package analysis
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // TaskAt returns the innermost task whose block holds offset off (its end
 // included, so that a cursor at the end of a line still counts), or nil.
+//
+// Tasks are sorted by start and nest: the innermost task holding off is the
+// last task that starts at or before off, or the nearest of its ancestors
+// whose block reaches off (any task starting between an ancestor and off
+// holds that start, so it is an ancestor too). Finding it costs a binary
+// search and a walk up the nesting.
 func (p *Plan) TaskAt(off int) *Task {
-	var best *Task
-	for _, t := range p.Tasks {
-		if t.Span.Start > off {
-			break
-		}
+	i := sort.Search(len(p.Tasks), func(i int) bool { return p.Tasks[i].Span.Start > off }) - 1
+	if i < 0 {
+		return nil
+	}
+	for t := p.Tasks[i]; t != nil; t = t.Parent {
 		if off <= t.Span.End {
-			best = t // Later tasks that hold off are nested deeper.
+			return t
 		}
 	}
-	return best
+	return nil
 }
 
 // TaskOnLine returns the task whose first line is the 0-based line, or nil.
@@ -28,13 +37,9 @@ func (p *Plan) TaskOnLine(line int) *Task {
 		return nil
 	}
 	start := p.Lines[line]
-	for _, t := range p.Tasks {
-		if t.Span.Start == start {
-			return t
-		}
-		if t.Span.Start > start {
-			break
-		}
+	i := sort.Search(len(p.Tasks), func(i int) bool { return p.Tasks[i].Span.Start >= start })
+	if i < len(p.Tasks) && p.Tasks[i].Span.Start == start {
+		return p.Tasks[i]
 	}
 	return nil
 }
@@ -50,15 +55,15 @@ func (p *Plan) TasksIn(sel Span) []*Task {
 		}
 		return nil
 	}
-	var out []*Task
-	for _, t := range p.Tasks {
-		first := p.LineOf(t.Span.Start)
-		ls, le := p.LineStart(first), p.LineEnd(first)
-		if ls < sel.End && sel.Start <= le {
-			out = append(out, t)
-		}
+	// The tasks are sorted by their first lines, so those that intersect the
+	// selection are a run, found by binary search.
+	first := func(i int) int { return p.LineOf(p.Tasks[i].Span.Start) }
+	lo := sort.Search(len(p.Tasks), func(i int) bool { return sel.Start <= p.LineEnd(first(i)) })
+	hi := sort.Search(len(p.Tasks), func(i int) bool { return p.LineStart(first(i)) >= sel.End })
+	if lo >= hi {
+		return nil
 	}
-	return out
+	return append([]*Task(nil), p.Tasks[lo:hi]...)
 }
 
 // OutermostTasks returns the tasks of list that have no ancestor in list: a

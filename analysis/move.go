@@ -4,13 +4,17 @@
 // deletes, inserts re-indented and re-bulleted task blocks into target lists (or
 // new lists and sections), renumbers ordered lists where that is needed, and turns
 // the result into minimal, sorted, non-overlapping TextEdits: every line it keeps
-// stays byte-identical, in order.
+// stays byte-identical, in order. A rewrite stores only what changes (deleted
+// lines, inserted runs) and finds target lists by binary search, so that its
+// cost follows the tasks it moves and where they go, not the file's size.
 
 package analysis
 
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -137,12 +141,36 @@ func Toggle(p *Plan, tasks []*Task) []TextEdit {
 // reopenTarget returns where Reopen sends task t: the recorded section when it
 // exists and is open, else the reopen section.
 func (r *rewrite) reopenTarget(t *Task, recorded string) *Section {
+	return reopenTargetOf(r.p, r.s, t, recorded)
+}
+
+// reopenTargetOf returns where Reopen sends task t of p, read with settings s;
+// see reopenTarget.
+func reopenTargetOf(p *Plan, s Settings, t *Task, recorded string) *Section {
 	if recorded != "" {
-		if sec := r.p.SectionByName(recorded); sec != nil && sec.Role == RoleOpen && !IsContainer(sec) {
+		if sec := p.SectionByName(recorded); sec != nil && sec.Role == RoleOpen && !IsContainer(sec) {
 			return sec
 		}
 	}
-	return r.p.ReopenSectionFor(t, r.s)
+	return p.ReopenSectionFor(t, s)
+}
+
+// doneName returns the name of the done section that Mark done creates when
+// there is none: the first of the settings' done names, else the first (in
+// byte order) section name bound to the done state, else "".
+func doneName(s Settings) string {
+	for _, n := range s.DoneNames {
+		if strings.TrimSpace(n) != "" {
+			return strings.TrimSpace(n)
+		}
+	}
+	name := ""
+	for n, st := range s.Sections {
+		if st == StateDone && (name == "" || n < name) {
+			name = n
+		}
+	}
+	return name
 }
 
 // sectionName returns a section's name, or "" for nil.
@@ -228,8 +256,12 @@ type rewrite struct {
 	lb string
 	// n is the number of lines; a final line break does not start another line.
 	n int
-	// del marks the lines to delete.
-	del []bool
+	// del holds the lines to delete. It is a set, not a slice of every line,
+	// so that a rewrite costs what it changes rather than the file's size.
+	del map[int]bool
+	// gaps holds the lines to insert, by the original line they follow (-1:
+	// before the first line), in order; see vpos.
+	gaps map[int][]string
 	// removed holds the tasks whose blocks are deleted.
 	removed map[*Task]bool
 	// mods are in-line replacements on lines that are kept.
@@ -246,6 +278,8 @@ type rewrite struct {
 	// existing caches the blocks of the tasks that stay in a section, for
 	// skipIdentical.
 	existing map[*Section]map[string]bool
+	// bullet caches commonBullet.
+	bullet string
 }
 
 // lineInsert is a run of lines to insert after an original line.
@@ -262,7 +296,8 @@ type lineInsert struct {
 // newRewrite returns an empty rewrite of p.
 func newRewrite(p *Plan, s Settings) *rewrite {
 	n := lineCount(p)
-	return &rewrite{p: p, s: s, lb: p.LineBreak(), n: n, del: make([]bool, n), removed: map[*Task]bool{}, matcher: newStampMatcher(s.DoneStamp)}
+	return &rewrite{p: p, s: s, lb: p.LineBreak(), n: n, del: map[int]bool{}, gaps: map[int][]string{}, removed: map[*Task]bool{},
+		matcher: newStampMatcher(s.DoneStamp)}
 }
 
 // lineCount returns the number of lines of p; a final line break does not
@@ -364,20 +399,7 @@ func (r *rewrite) blank(i int) bool { return isBlank(r.lineText(i)) }
 // done name is configured.
 func (r *rewrite) newDoneSection(t *Task) *newSection {
 	p := r.p
-	name := ""
-	for _, n := range r.s.DoneNames {
-		if strings.TrimSpace(n) != "" {
-			name = strings.TrimSpace(n)
-			break
-		}
-	}
-	if name == "" {
-		for n, st := range r.s.Sections {
-			if st == StateDone && (name == "" || n < name) {
-				name = n
-			}
-		}
-	}
+	name := doneName(r.s)
 	if name == "" {
 		return nil
 	}
@@ -463,13 +485,7 @@ func (r *rewrite) breakBefore(line int) bool {
 		if r.blank(i) {
 			continue
 		}
-		start := r.p.LineStart(i)
-		for _, b := range r.p.Breaks {
-			if b.Start == start {
-				return true
-			}
-		}
-		return false
+		return r.breakAt(i)
 	}
 	return false
 }
@@ -596,59 +612,124 @@ type vline struct {
 	text string
 }
 
+// vpos is a position in the rewritten document, where lines can be inserted:
+// before the k-th of the lines inserted after original line gap (gap -1 holds
+// the lines inserted before the first line). The rewritten document is the
+// original lines, deleted or kept, each followed by its gap; only gaps that
+// hold lines are stored, so positions cost nothing for the lines in between.
+type vpos struct {
+	gap, k int
+}
+
+// after returns the position just after original line i (the end of the
+// document for a line past the last).
+func (r *rewrite) after(i int) vpos {
+	if i >= r.n {
+		return r.end()
+	}
+	return vpos{gap: i}
+}
+
+// before returns the position just before original line i (the end of the
+// document for a line past the last).
+func (r *rewrite) before(i int) vpos {
+	if i >= r.n {
+		return r.end()
+	}
+	return vpos{gap: i - 1, k: len(r.gaps[i-1])}
+}
+
+// end returns the position after every line.
+func (r *rewrite) end() vpos {
+	return vpos{gap: r.n - 1, k: len(r.gaps[r.n-1])}
+}
+
+// next returns the line at position pos and the position after it, or false at
+// the end of the document.
+func (r *rewrite) next(pos vpos) (vline, vpos, bool) {
+	if g := r.gaps[pos.gap]; pos.k < len(g) {
+		return vline{orig: -1, text: g[pos.k]}, vpos{pos.gap, pos.k + 1}, true
+	}
+	if i := pos.gap + 1; i < r.n {
+		return vline{orig: i}, vpos{gap: i}, true
+	}
+	return vline{}, pos, false
+}
+
+// prev returns the line just before position pos and the position of that
+// line, or false at the start of the document.
+func (r *rewrite) prev(pos vpos) (vline, vpos, bool) {
+	if pos.k > 0 {
+		return vline{orig: -1, text: r.gaps[pos.gap][pos.k-1]}, vpos{pos.gap, pos.k - 1}, true
+	}
+	if i := pos.gap; i >= 0 {
+		return vline{orig: i}, vpos{i - 1, len(r.gaps[i-1])}, true
+	}
+	return vline{}, pos, false
+}
+
 // edits finishes the rewrite: it tidies blank lines around deletions, inserts the
 // moved blocks, renumbers ordered lists and returns the edits.
 func (r *rewrite) edits() ([]TextEdit, error) {
 	r.tidyBlanks()
-	vl := make([]vline, r.n)
-	for i := range vl {
-		vl[i] = vline{orig: i}
-	}
+	clear(r.gaps)
 	// Existing targets first, then new sections, so that a new section at the end
 	// of the file comes after a list that ends there.
 	renumbered := map[*List]bool{}
 	for _, g := range r.groups {
 		if g.dest.sec != nil {
-			vl = r.place(vl, g, renumbered)
+			r.place(g, renumbered)
 		}
 	}
 	for _, in := range r.inserts {
-		pos := 0
+		pos := vpos{gap: -1}
 		if in.after >= 0 {
-			pos = posAfter(vl, in.after)
+			pos = r.after(in.after)
 		}
-		vl = r.insertAt(vl, pos, in.lines, in.gapBefore, in.gapAfter)
+		r.insertAt(pos, in.lines, in.gapBefore, in.gapAfter)
 	}
 	for _, g := range r.groups {
 		if g.dest.create != nil {
-			vl = r.placeSection(vl, g)
+			r.placeSection(g)
 		}
 	}
 	r.renumberSources(renumbered)
-	return r.emit(vl)
+	return r.emit()
+}
+
+// sortedDel returns the deleted lines in order.
+func (r *rewrite) sortedDel() []int {
+	out := make([]int, 0, len(r.del))
+	for i, d := range r.del {
+		if d && i >= 0 && i < r.n {
+			out = append(out, i)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // tidyBlanks deletes blank lines around deleted blocks so that no deletion
 // leaves more blank lines between two kept lines than there were on either side
 // of the deleted lines, and no more at the start or end of the file than there
-// were before the first or after the last deleted line.
+// were before the first or after the last deleted line. It visits only the
+// runs of blank and deleted lines that hold a deleted line.
 func (r *rewrite) tidyBlanks() {
-	i := 0
-	for i < r.n {
-		if !r.del[i] && !r.blank(i) {
-			i++
+	done := 0 // Lines below done belong to runs already tidied.
+	for _, d := range r.sortedDel() {
+		if d < done {
 			continue
 		}
-		j := i
-		hasDel := false
+		i := d
+		for i > 0 && (r.del[i-1] || r.blank(i-1)) {
+			i--
+		}
+		j := d
 		for j < r.n && (r.del[j] || r.blank(j)) {
-			hasDel = hasDel || r.del[j]
 			j++
 		}
-		if hasDel {
-			r.tidyRun(i, j)
-		}
-		i = j
+		r.tidyRun(i, j)
+		done = j
 	}
 }
 
@@ -708,66 +789,50 @@ func (r *rewrite) keptText(v vline) ([]byte, bool) {
 	return r.lineText(v.orig), true
 }
 
-// neighbours returns the kept lines just before position pos of vl and at or
-// after it (nil, false when there is none).
-func (r *rewrite) neighbours(vl []vline, pos int) (prev []byte, hasPrev bool, next []byte, hasNext bool) {
-	for k := pos - 1; k >= 0; k-- {
-		if t, ok := r.keptText(vl[k]); ok {
+// neighbours returns the kept lines just before position pos and at or after
+// it (nil, false when there is none).
+func (r *rewrite) neighbours(pos vpos) (prev []byte, hasPrev bool, next []byte, hasNext bool) {
+	for q := pos; ; {
+		v, pq, ok := r.prev(q)
+		if !ok {
+			break
+		}
+		if t, kept := r.keptText(v); kept {
 			prev, hasPrev = t, true
 			break
 		}
+		q = pq
 	}
-	for k := pos; k < len(vl); k++ {
-		if t, ok := r.keptText(vl[k]); ok {
+	for q := pos; ; {
+		v, nq, ok := r.next(q)
+		if !ok {
+			break
+		}
+		if t, kept := r.keptText(v); kept {
 			next, hasNext = t, true
 			break
 		}
+		q = nq
 	}
 	return
 }
 
-// insertAt inserts lines at position pos of vl. With gapBefore (gapAfter) a blank
+// insertAt inserts lines at position pos. With gapBefore (gapAfter) a blank
 // line separates them from a non-blank kept line before (after) them.
-func (r *rewrite) insertAt(vl []vline, pos int, lines []string, gapBefore, gapAfter bool) []vline {
+func (r *rewrite) insertAt(pos vpos, lines []string, gapBefore, gapAfter bool) {
 	if len(lines) == 0 {
-		return vl
+		return
 	}
-	prev, hasPrev, next, hasNext := r.neighbours(vl, pos)
-	var add []vline
+	prev, hasPrev, next, hasNext := r.neighbours(pos)
+	var add []string
 	if gapBefore && hasPrev && !isBlank(prev) {
-		add = append(add, vline{orig: -1})
+		add = append(add, "")
 	}
-	for _, l := range lines {
-		add = append(add, vline{orig: -1, text: l})
-	}
+	add = append(add, lines...)
 	if gapAfter && hasNext && !isBlank(next) {
-		add = append(add, vline{orig: -1})
+		add = append(add, "")
 	}
-	out := make([]vline, 0, len(vl)+len(add))
-	out = append(out, vl[:pos]...)
-	out = append(out, add...)
-	return append(out, vl[pos:]...)
-}
-
-// posAfter returns the position in vl just after original line i.
-func posAfter(vl []vline, i int) int {
-	for k, v := range vl {
-		if v.orig == i {
-			return k + 1
-		}
-	}
-	return len(vl)
-}
-
-// posBefore returns the position in vl of original line i (the end when i is
-// past the last line).
-func posBefore(vl []vline, i int) int {
-	for k, v := range vl {
-		if v.orig == i {
-			return k
-		}
-	}
-	return len(vl)
+	r.gaps[pos.gap] = slices.Insert(r.gaps[pos.gap], pos.k, add...)
 }
 
 // targetList is a list chosen to receive tasks.
@@ -777,25 +842,57 @@ type targetList struct {
 	kept []int
 }
 
+// sectionLists returns the range [lo, hi) of p.Lists that start inside section
+// sec (its subsections included), found by binary search.
+func (r *rewrite) sectionLists(sec *Section) (lo, hi int) {
+	lists := r.p.Lists
+	lo = sort.Search(len(lists), func(i int) bool { return lists[i].Span.Start >= sec.Span.Start })
+	hi = sort.Search(len(lists), func(i int) bool { return lists[i].Span.Start >= sec.Span.End })
+	return lo, hi
+}
+
+// candidate returns list l as a target list when it is a top-level task list
+// whose items start their lines and at least one of its items is kept.
+func (r *rewrite) candidate(l *List) (targetList, bool) {
+	if r.p.NestedInItem(l) || !r.listMovable(l) {
+		return targetList{}, false
+	}
+	tl := targetList{l: l}
+	for _, it := range l.Items {
+		if line := r.p.LineOf(it.Start); line < r.n && !r.del[line] {
+			tl.kept = append(tl.kept, line)
+		}
+	}
+	return tl, len(tl.kept) > 0
+}
+
 // candidateLists returns the top-level task lists inside section sec (its
 // subsections included) that keep at least one item, in document order.
 func (r *rewrite) candidateLists(sec *Section) []targetList {
 	var out []targetList
-	for _, l := range r.p.Lists {
-		if l.Span.Start < sec.Span.Start || l.Span.Start >= sec.Span.End || r.p.NestedInItem(l) || !r.listMovable(l) {
-			continue
-		}
-		tl := targetList{l: l}
-		for _, it := range l.Items {
-			if line := r.p.LineOf(it.Start); line < r.n && !r.del[line] {
-				tl.kept = append(tl.kept, line)
-			}
-		}
-		if len(tl.kept) > 0 {
+	lo, hi := r.sectionLists(sec)
+	for _, l := range r.p.Lists[lo:hi] {
+		if tl, ok := r.candidate(l); ok {
 			out = append(out, tl)
 		}
 	}
 	return out
+}
+
+// targetList returns the first of candidateLists(sec) (with last, the last
+// one), and false when there is none, looking at no more lists than it needs.
+func (r *rewrite) targetList(sec *Section, last bool) (targetList, bool) {
+	lo, hi := r.sectionLists(sec)
+	for k := lo; k < hi; k++ {
+		l := r.p.Lists[k]
+		if last {
+			l = r.p.Lists[hi-1-(k-lo)]
+		}
+		if tl, ok := r.candidate(l); ok {
+			return tl, true
+		}
+	}
+	return targetList{}, false
 }
 
 // listMovable reports whether a list's items start their lines with nothing but
@@ -841,16 +938,13 @@ func (r *rewrite) itemMarker(ls int) (digits Span, number int, markerEnd int, sp
 }
 
 // place inserts a group of moved tasks into its existing target section.
-func (r *rewrite) place(vl []vline, g *moveGroup, renumbered map[*List]bool) []vline {
+func (r *rewrite) place(g *moveGroup, renumbered map[*List]bool) {
 	sec := g.dest.sec
-	lists := r.candidateLists(sec)
-	if len(lists) == 0 {
-		return r.placeNewList(vl, g, sec)
-	}
 	bottom := r.s.MoveTo == "bottom"
-	tl := lists[0]
-	if bottom {
-		tl = lists[len(lists)-1]
+	tl, ok := r.targetList(sec, bottom)
+	if !ok {
+		r.placeNewList(g, sec)
+		return
 	}
 	l := tl.l
 	// Markers and spacing of the target list.
@@ -881,7 +975,7 @@ func (r *rewrite) place(vl []vline, g *moveGroup, renumbered map[*List]bool) []v
 		blocks = append(blocks, b)
 	}
 	if len(blocks) == 0 {
-		return vl
+		return
 	}
 	// Blank lines between items as between the two items nearest to the
 	// insertion point: loose lists are not always loose everywhere.
@@ -908,7 +1002,8 @@ func (r *rewrite) place(vl []vline, g *moveGroup, renumbered map[*List]bool) []v
 			}
 			lines = append(lines, b...)
 		}
-		return r.insertAt(vl, posAfter(vl, last), lines, false, false)
+		r.insertAt(r.after(last), lines, false, false)
+		return
 	}
 	for _, b := range blocks {
 		lines = append(lines, b...)
@@ -916,7 +1011,7 @@ func (r *rewrite) place(vl []vline, g *moveGroup, renumbered map[*List]bool) []v
 			lines = append(lines, "")
 		}
 	}
-	return r.insertAt(vl, posBefore(vl, tl.kept[0]), lines, false, false)
+	r.insertAt(r.before(tl.kept[0]), lines, false, false)
 }
 
 // orderedNumbers returns the numbers of k items inserted into an ordered list, and
@@ -989,12 +1084,20 @@ func (r *rewrite) orderedNumbers(tl targetList, k int, bottom bool) []int {
 }
 
 // renumberSources renumbers the ordered lists that lost items, when their numbers
-// ran in sequence, except the lists already renumbered as targets.
+// ran in sequence, except the lists already renumbered as targets. A list loses
+// items only where a task's block is deleted, so only the lists of removed
+// tasks are looked at.
 func (r *rewrite) renumberSources(done map[*List]bool) {
-	for _, l := range r.p.Lists {
-		if !l.Ordered || done[l] {
-			continue
+	var lists []*List
+	seen := map[*List]bool{}
+	for t := range r.removed {
+		if l := t.List; l != nil && l.Ordered && !done[l] && !seen[l] {
+			seen[l] = true
+			lists = append(lists, l)
 		}
+	}
+	sort.Slice(lists, func(i, j int) bool { return lists[i].Span.Start < lists[j].Span.Start })
+	for _, l := range lists {
 		lost := false
 		for _, it := range l.Items {
 			if line := r.p.LineOf(it.Start); line < r.n && r.del[line] {
@@ -1032,7 +1135,7 @@ func (r *rewrite) renumberSources(done map[*List]bool) {
 
 // placeNewList inserts a group as a new list right after the section's heading,
 // after the blank line that follows the heading, if any.
-func (r *rewrite) placeNewList(vl []vline, g *moveGroup, sec *Section) []vline {
+func (r *rewrite) placeNewList(g *moveGroup, sec *Section) {
 	marker := r.commonBullet()
 	var lines []string
 	seen := map[string]bool{}
@@ -1044,35 +1147,44 @@ func (r *rewrite) placeNewList(vl []vline, g *moveGroup, sec *Section) []vline {
 		lines = append(lines, b...)
 	}
 	if len(lines) == 0 {
-		return vl
+		return
 	}
-	pos := posAfter(vl, r.p.LineOf(sec.Heading.Span.End))
-	for k := pos; k < len(vl); k++ {
-		t, ok := r.keptText(vl[k])
+	pos := r.after(r.p.LineOf(sec.Heading.Span.End))
+	for q := pos; ; {
+		v, nq, ok := r.next(q)
 		if !ok {
+			break
+		}
+		t, kept := r.keptText(v)
+		if !kept {
+			q = nq
 			continue
 		}
 		if isBlank(t) {
-			pos = k + 1
+			pos = nq
 		}
 		break
 	}
-	return r.insertAt(vl, pos, lines, true, true)
+	r.insertAt(pos, lines, true, true)
 }
 
 // placeSection inserts a new section holding a group.
-func (r *rewrite) placeSection(vl []vline, g *moveGroup) []vline {
+func (r *rewrite) placeSection(g *moveGroup) {
 	ns := g.dest.create
 	var lines []string
-	pos := posBefore(vl, ns.before)
+	pos := r.before(ns.before)
 	if ns.separator {
 		// No second separator after content that already ends with one.
-		for k := pos - 1; k >= 0; k-- {
-			t, ok := r.keptText(vl[k])
-			if !ok || isBlank(t) {
+		for q := pos; ; {
+			v, pq, ok := r.prev(q)
+			if !ok {
+				break
+			}
+			if t, kept := r.keptText(v); !kept || isBlank(t) {
+				q = pq
 				continue
 			}
-			if vl[k].orig < 0 || !r.breakAt(vl[k].orig) {
+			if v.orig < 0 || !r.breakAt(v.orig) {
 				lines = append(lines, "---", "")
 			}
 			break
@@ -1088,24 +1200,24 @@ func (r *rewrite) placeSection(vl []vline, g *moveGroup) []vline {
 		}
 		lines = append(lines, b...)
 	}
-	return r.insertAt(vl, pos, lines, true, true)
+	r.insertAt(pos, lines, true, true)
 }
 
 // breakAt reports whether line i is a top-level thematic break.
 func (r *rewrite) breakAt(i int) bool {
 	start := r.p.LineStart(i)
-	for _, b := range r.p.Breaks {
-		if b.Start == start {
-			return true
-		}
-	}
-	return false
+	breaks := r.p.Breaks
+	k := sort.Search(len(breaks), func(k int) bool { return breaks[k].Start >= start })
+	return k < len(breaks) && breaks[k].Start == start
 }
 
 // commonBullet returns the file's most common bullet character among task list
 // items, "-" when there is none (a tie goes to the earlier one in "-*+").
 func (r *rewrite) commonBullet() string {
-	counts := map[byte]int{}
+	if r.bullet != "" {
+		return r.bullet
+	}
+	var counts [256]int
 	for _, l := range r.p.Lists {
 		if !l.Ordered {
 			counts[l.Marker] += len(l.Items)
@@ -1117,7 +1229,8 @@ func (r *rewrite) commonBullet() string {
 			best = c
 		}
 	}
-	return string(best)
+	r.bullet = string(best)
+	return r.bullet
 }
 
 // duplicate reports whether a rendered block equals one already placed in the
@@ -1229,7 +1342,11 @@ func reindent(line []byte, delta int) string {
 }
 
 // emit turns the rewritten line list into edits against the original source.
-func (r *rewrite) emit(vl []vline) ([]TextEdit, error) {
+//
+// Only the lines where something happens are visited: deleted lines and the
+// lines around inserted ones. Between two of them every line is kept and
+// nothing is inserted, which gives no edit.
+func (r *rewrite) emit() ([]TextEdit, error) {
 	p := r.p
 	n := r.n
 	src := p.Src
@@ -1249,9 +1366,12 @@ func (r *rewrite) emit(vl []vline) ([]TextEdit, error) {
 			return
 		}
 		e := TextEdit{Span: Span{start(prevKept + 1), start(nextKept)}}
+		var sb strings.Builder
 		for _, l := range pending {
-			e.NewText += l + r.lb
+			sb.WriteString(l)
+			sb.WriteString(r.lb)
 		}
+		e.NewText = sb.String()
 		if nextKept >= n && !endsWithBreak {
 			// The last line has no line break; keep it that way.
 			switch {
@@ -1267,19 +1387,57 @@ func (r *rewrite) emit(vl []vline) ([]TextEdit, error) {
 		pending = pending[:0]
 		hasPending = false
 	}
-	for _, v := range vl {
-		switch {
-		case v.orig < 0:
-			pending = append(pending, v.text)
-			hasPending = true
-		case r.del[v.orig]:
-		default:
-			if v.orig < prevKept {
-				return nil, errors.New("internal error: kept lines out of order")
-			}
-			flush(v.orig)
-			prevKept = v.orig
+	// visit handles original line i, gap its inserted lines.
+	visit := func(i int) {
+		if !r.del[i] {
+			flush(i)
+			prevKept = i
 		}
+	}
+	gap := func(g int) {
+		if lines := r.gaps[g]; len(lines) > 0 {
+			pending = append(pending, lines...)
+			hasPending = true
+		}
+	}
+	busy := map[int]bool{}
+	for i, d := range r.del {
+		if d && i >= 0 && i < n {
+			busy[i] = true
+		}
+	}
+	for g, lines := range r.gaps {
+		if len(lines) == 0 {
+			continue
+		}
+		if g >= 0 && g < n {
+			busy[g] = true
+		}
+		if g+1 >= 0 && g+1 < n {
+			busy[g+1] = true
+		}
+	}
+	lines := make([]int, 0, len(busy))
+	for i := range busy {
+		lines = append(lines, i)
+	}
+	slices.Sort(lines)
+	gap(-1)
+	last := -1 // The last line visited.
+	for _, i := range lines {
+		if i > last+1 {
+			// Lines last+1 … i-1 are kept with nothing inserted around them:
+			// the first one ends what is pending, the others change nothing.
+			visit(last + 1)
+			prevKept = i - 1
+		}
+		visit(i)
+		gap(i)
+		last = i
+	}
+	if last < n-1 {
+		visit(last + 1)
+		prevKept = n - 1
 	}
 	flush(n)
 	for _, m := range r.mods {

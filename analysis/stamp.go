@@ -7,6 +7,7 @@ package analysis
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -28,11 +29,45 @@ type stampMatcher struct {
 	hasSection bool
 }
 
-// newStampMatcher compiles a template into a matcher, or returns nil for an empty
+// stampMatchers caches the matchers of the templates seen so far (a workspace
+// has one or two), so that every edit does not compile its template again. A
+// matcher is immutable and safe to share.
+var stampMatchers struct {
+	sync.Mutex
+	m map[string]*stampMatcher
+}
+
+// maxStampMatchers bounds the cache; templates beyond it are compiled each time.
+const maxStampMatchers = 32
+
+// newStampMatcher returns the matcher of a template, or nil for an empty
 // template. White space in the template matches any run of spaces and tabs; its
 // leading white space is optional, so that the stamp's start takes in the spaces
 // that separate it from the text.
 func newStampMatcher(template string) *stampMatcher {
+	if strings.TrimSpace(template) == "" {
+		return nil
+	}
+	stampMatchers.Lock()
+	m, ok := stampMatchers.m[template]
+	stampMatchers.Unlock()
+	if ok {
+		return m
+	}
+	m = compileStamp(template)
+	stampMatchers.Lock()
+	if stampMatchers.m == nil {
+		stampMatchers.m = map[string]*stampMatcher{}
+	}
+	if len(stampMatchers.m) < maxStampMatchers {
+		stampMatchers.m[template] = m
+	}
+	stampMatchers.Unlock()
+	return m
+}
+
+// compileStamp compiles a template into a matcher; see newStampMatcher.
+func compileStamp(template string) *stampMatcher {
 	template = strings.TrimRight(template, " \t")
 	if strings.TrimSpace(template) == "" {
 		return nil
