@@ -145,7 +145,7 @@ func runServerActionFile(t *testing.T, path string, enc Encoding) {
 		t.Fatal(err)
 	}
 	c := newLSPClient(t, dir, enc, `{"workspace": {"workspaceEdit": {"documentChanges": true, "resourceOperations": ["create"]}, "applyEdit": true},
-		"textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}}`)
+		"textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}, "dataSupport": true}}}`)
 	u, _ := c.open("plan.md")
 	published := c.waitDiagnostics(u, 1)
 	lines := strings.Split(text, "\n")

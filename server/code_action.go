@@ -32,21 +32,35 @@ func codeActionCapability(caps *protocol.ServerCapabilities, client *protocol.Cl
 	caps.CodeActionProvider = opts
 }
 
-// clientResolvesEdits reports whether the client can resolve a code action's edit.
+// clientResolvesEdits reports whether the client can resolve a code action's
+// edit: it resolves the edit property and keeps an action's data until it
+// resolves it (VS Code and Neovim ≥ 0.8 announce both).
 func clientResolvesEdits(c *protocol.ClientCapabilities) bool {
 	if c == nil || c.TextDocument == nil || c.TextDocument.CodeAction == nil {
 		return false
 	}
-	return slices.Contains(c.TextDocument.CodeAction.ResolveSupport.Properties, "edit")
+	ca := c.TextDocument.CodeAction
+	return slices.Contains(ca.ResolveSupport.Properties, "edit") && ca.DataSupport != nil && *ca.DataSupport
 }
 
-// actionData is the data of an action whose edit is resolved later.
+// actionData is the data of an action offered without its edit: what
+// codeAction/resolve needs to compute that edit again, for the same document
+// version and selection.
 type actionData struct {
-	URI     uri.URI        `json:"uri"`
-	Version int32          `json:"version"`
-	Range   protocol.Range `json:"range"`
-	Title   string         `json:"title"`
+	// URI and Version name the document and the version the action was
+	// offered for; resolve refuses any other version.
+	URI     uri.URI `json:"uri"`
+	Version int32   `json:"version"`
+	// Range is the selection the action was offered for.
+	Range protocol.Range `json:"range"`
+	// ID is the analysis action's ID, or filePrefix and the title for a move
+	// to another file.
+	ID string `json:"id"`
 }
+
+// filePrefix starts the data ID of a move to another plan file, which is
+// resolved by its title.
+const filePrefix = "file:"
 
 // kindWanted reports whether kind is selected by the only filter of a request
 // (an empty filter selects every kind but source actions).
@@ -62,7 +76,10 @@ func kindWanted(kind string, only []protocol.CodeActionKind) bool {
 	return false
 }
 
-// codeAction answers textDocument/codeAction.
+// codeAction answers textDocument/codeAction. A client that resolves edits
+// gets the actions without them (but quick fixes, which are few and small),
+// listed by analysis.ListActions without computing any edit; any other client
+// gets every edit, computed by analysis.Actions.
 func (s *server) codeAction(ctx context.Context, snap snapshot, p *protocol.CodeActionParams) ([]*protocol.CodeAction, error) {
 	out := []*protocol.CodeAction{}
 	doc := snap.document(p.TextDocument.URI)
@@ -73,10 +90,15 @@ func (s *server) codeAction(ctx context.Context, snap snapshot, p *protocol.Code
 	plan := s.plan(doc, env.settings)
 	sel := s.toSpan(doc, p.Range)
 	diags := s.diagnose(doc, env, plan)
-	pdiags := s.toDiagnostics(doc, env, plan, diags)
+	fixed := s.fixedDiagnostics(doc, env, plan, diags)
 	now := s.clock()
 	lazy := clientResolvesEdits(s.clientCapabilities())
-	actions := analysis.Actions(plan, sel, env.settings, diags, now)
+	var actions []analysis.Action
+	if lazy {
+		actions = analysis.ListActions(plan, sel, env.settings, diags, now)
+	} else {
+		actions = analysis.Actions(plan, sel, env.settings, diags, now)
+	}
 	if kindWanted(analysis.KindMove, p.Context.Only) {
 		actions = append(actions, s.fileMoveActions(snap, env, plan, sel)...)
 	}
@@ -85,13 +107,26 @@ func (s *server) codeAction(ctx context.Context, snap snapshot, p *protocol.Code
 			continue
 		}
 		if lazy && a.Kind != analysis.KindQuickFix {
-			ca := s.codeActionOf(a, pdiags)
-			raw, _ := json.Marshal(actionData{URI: doc.uri, Version: doc.version, Range: p.Range, Title: a.Title})
+			ca := s.codeActionOf(a, fixed)
+			id := a.ID
+			if a.Other != nil || id == "" {
+				id = filePrefix + a.Title
+			}
+			raw, _ := json.Marshal(actionData{URI: doc.uri, Version: doc.version, Range: p.Range, ID: id})
 			ca.Data = raw
 			out = append(out, ca)
 			continue
 		}
-		ca, err := s.toCodeAction(snap, doc, env, a, pdiags)
+		if a.Edits == nil && a.Other == nil && a.CreateFile == "" {
+			// Listed without its edits: compute them now.
+			withEdits, err := analysis.ActionEdits(plan, sel, env.settings, diags, now, a.ID)
+			if err != nil {
+				s.logf("code action %q left out: %v", a.Title, err)
+				continue
+			}
+			a.Edits = withEdits.Edits
+		}
+		ca, err := s.toCodeAction(snap, doc, env, a, fixed)
 		if err != nil {
 			s.logf("code action %q left out: %v", a.Title, err)
 			continue
@@ -108,30 +143,52 @@ func (s *server) codeAction(ctx context.Context, snap snapshot, p *protocol.Code
 	return out, nil
 }
 
-// toCodeAction converts an analysis action with its edit; pdiags are the LSP
-// forms of the diagnostics given to analysis.Actions, in the same order. The
-// error is a ContentModified one when another file the action edits changed.
-func (s *server) toCodeAction(snap snapshot, doc *document, env docEnv, a analysis.Action, pdiags []protocol.Diagnostic) (*protocol.CodeAction, error) {
+// fixedDiagnostics returns the function that gives the LSP form of the
+// diagnostic diags[i] that an action fixes, converting each one once and only
+// when it is asked for: a plan has thousands of diagnostics, an action fixes
+// one or two.
+func (s *server) fixedDiagnostics(doc *document, env docEnv, plan *analysis.Plan, diags []analysis.Diagnostic) func(i int) (protocol.Diagnostic, bool) {
+	done := map[int]protocol.Diagnostic{}
+	return func(i int) (protocol.Diagnostic, bool) {
+		if i < 0 || i >= len(diags) {
+			return protocol.Diagnostic{}, false
+		}
+		if d, ok := done[i]; ok {
+			return d, true
+		}
+		d := s.toDiagnostics(doc, env, plan, diags[i:i+1])[0]
+		done[i] = d
+		return d, true
+	}
+}
+
+// toCodeAction converts an analysis action with its edit; fixed gives the LSP
+// forms of the diagnostics given to analysis.Actions, by index (nil for none).
+// The error is a ContentModified one when another file the action edits
+// changed.
+func (s *server) toCodeAction(snap snapshot, doc *document, env docEnv, a analysis.Action, fixed func(int) (protocol.Diagnostic, bool)) (*protocol.CodeAction, error) {
 	edit, err := s.actionEdit(snap, doc, env, a)
 	if err != nil {
 		return nil, err
 	}
-	ca := s.codeActionOf(a, pdiags)
+	ca := s.codeActionOf(a, fixed)
 	ca.Edit = edit
 	return ca, nil
 }
 
 // codeActionOf converts an analysis action without its edit.
-func (s *server) codeActionOf(a analysis.Action, pdiags []protocol.Diagnostic) *protocol.CodeAction {
+func (s *server) codeActionOf(a analysis.Action, fixed func(int) (protocol.Diagnostic, bool)) *protocol.CodeAction {
 	kind := protocol.CodeActionKind(a.Kind)
 	ca := &protocol.CodeAction{Title: a.Title, Kind: &kind}
 	if a.Preferred {
 		yes := true
 		ca.IsPreferred = &yes
 	}
-	for _, i := range a.Diagnostics {
-		if i >= 0 && i < len(pdiags) {
-			ca.Diagnostics = append(ca.Diagnostics, pdiags[i])
+	if fixed != nil {
+		for _, i := range a.Diagnostics {
+			if d, ok := fixed(i); ok {
+				ca.Diagnostics = append(ca.Diagnostics, d)
+			}
 		}
 	}
 	return ca
@@ -152,33 +209,53 @@ func (s *server) actionEdit(snap snapshot, doc *document, env docEnv, a analysis
 }
 
 // resolveCodeAction answers codeAction/resolve: the edit of an action offered
-// without one, recomputed for the same document version and selection.
+// without one, computed for the document version and selection its data
+// names. An action offered for another version of the document gets a
+// ContentModified error rather than an edit of text the user no longer has; one
+// that no longer applies, or whose data is not planls's, gets an InvalidParams
+// error.
 func (s *server) resolveCodeAction(ctx context.Context, snap snapshot, ca *protocol.CodeAction) (*protocol.CodeAction, error) {
 	var data actionData
-	if len(ca.Data) == 0 || json.Unmarshal(ca.Data, &data) != nil {
+	if len(ca.Data) == 0 || json.Unmarshal(ca.Data, &data) != nil || data.URI == "" || data.ID == "" {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "code action %q has no planls data to resolve", ca.Title)
 	}
 	doc := snap.document(data.URI)
-	if doc == nil || doc.version != data.Version {
-		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "the document changed since the action %q was offered; ask again", ca.Title)
+	if doc == nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "code action %q: %s is not open", ca.Title, data.URI)
+	}
+	if doc.version != data.Version {
+		return nil, jsonrpc2.Errorf(codeContentModified, "the document changed (version %d, now %d) since the action %q was offered; ask for code actions again",
+			data.Version, doc.version, ca.Title)
 	}
 	env := s.envFor(doc.uri)
 	plan := s.plan(doc, env.settings)
-	diags := s.diagnose(doc, env, plan)
 	sel := s.toSpan(doc, data.Range)
-	actions := analysis.Actions(plan, sel, env.settings, diags, s.clock())
-	if strings.HasPrefix(ca.Title, "Move to ") {
-		actions = append(actions, s.fileMoveActions(snap, env, plan, sel)...)
-	}
-	for _, a := range actions {
-		if a.Title == ca.Title {
-			edit, err := s.actionEdit(snap, doc, env, a)
-			if err != nil {
-				return nil, err
+	var a analysis.Action
+	if title, ok := strings.CutPrefix(data.ID, filePrefix); ok {
+		found := false
+		for _, m := range s.fileMoveActions(snap, env, plan, sel) {
+			if m.Title == title {
+				a, found = m, true
+				break
 			}
-			ca.Edit = edit
-			return ca, nil
+		}
+		if !found {
+			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "the action %q no longer applies", ca.Title)
+		}
+	} else {
+		var err error
+		a, err = analysis.ActionEdits(plan, sel, env.settings, s.diagnose(doc, env, plan), s.clock(), data.ID)
+		if err != nil {
+			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "the action %q no longer applies: %v", ca.Title, err)
+		}
+		if a.Title != ca.Title {
+			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "the action %q no longer applies (it is now %q)", ca.Title, a.Title)
 		}
 	}
-	return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "the action %q no longer applies", ca.Title)
+	edit, err := s.actionEdit(snap, doc, env, a)
+	if err != nil {
+		return nil, err
+	}
+	ca.Edit = edit
+	return ca, nil
 }

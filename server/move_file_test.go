@@ -178,7 +178,7 @@ func (w *xfileWorkspace) compare(t *testing.T, id string, changed map[string]str
 func xfileCaps(lazy bool) string {
 	caps := `{"workspace": {"workspaceEdit": {"documentChanges": true}, "applyEdit": true}`
 	if lazy {
-		caps += `, "textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}`
+		caps += `, "textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}, "dataSupport": true}}`
 	}
 	return caps + "}"
 }
