@@ -5,6 +5,7 @@ package analysis
 
 import (
 	"fmt"
+	"hash/maphash"
 	"strings"
 )
 
@@ -18,27 +19,7 @@ func init() {
 // checkDuplicateTasks reports every task whose duplicate key equals an earlier
 // task's, pointing at every other copy.
 func checkDuplicateTasks(p *Plan, env *Env, out *[]Diagnostic) {
-	// First pass: the index of the first task of each key; most keys are unique,
-	// so only repeated keys get a list.
-	first := make(map[string]int, len(p.Tasks))
-	groups := map[string][]*Task{}
-	var order []string
-	for i, t := range p.Tasks {
-		if t.Key == "" {
-			continue
-		}
-		f, seen := first[t.Key]
-		if !seen {
-			first[t.Key] = i
-			continue
-		}
-		g := groups[t.Key]
-		if g == nil {
-			g = []*Task{p.Tasks[f]}
-			order = append(order, t.Key)
-		}
-		groups[t.Key] = append(g, t)
-	}
+	order, groups := duplicateGroups(p.Tasks)
 	for _, key := range order {
 		copies := groups[key]
 		first := copies[0]
@@ -59,6 +40,64 @@ func checkDuplicateTasks(p *Plan, env *Env, out *[]Diagnostic) {
 			*out = append(*out, d)
 		}
 	}
+}
+
+// duplicateGroups returns the keys that more than one task has, in the order
+// of their second occurrence, and the tasks of each key in file order. The first
+// pass looks tasks up by the key's precomputed hash; most keys are unique, so
+// only repeated keys get a list (and their strings compared).
+func duplicateGroups(tasks []*Task) ([]string, map[string][]*Task) {
+	first := make(map[uint64]int32, len(tasks))
+	groups := map[string][]*Task{}
+	var order []string
+	for i, t := range tasks {
+		if t.Key == "" {
+			continue
+		}
+		h := t.keyHash
+		if h == 0 {
+			h = maphash.String(keySeed, t.Key) // a task built outside the parser
+		}
+		f, seen := first[h]
+		if !seen {
+			first[h] = int32(i)
+			continue
+		}
+		if tasks[f].Key != t.Key {
+			return duplicateGroupsByKey(tasks) // a hash collision: compare strings
+		}
+		g := groups[t.Key]
+		if g == nil {
+			g = []*Task{tasks[f]}
+			order = append(order, t.Key)
+		}
+		groups[t.Key] = append(g, t)
+	}
+	return order, groups
+}
+
+// duplicateGroupsByKey is duplicateGroups by the keys themselves.
+func duplicateGroupsByKey(tasks []*Task) ([]string, map[string][]*Task) {
+	first := make(map[string]int, len(tasks))
+	groups := map[string][]*Task{}
+	var order []string
+	for i, t := range tasks {
+		if t.Key == "" {
+			continue
+		}
+		f, seen := first[t.Key]
+		if !seen {
+			first[t.Key] = i
+			continue
+		}
+		g := groups[t.Key]
+		if g == nil {
+			g = []*Task{tasks[f]}
+			order = append(order, t.Key)
+		}
+		groups[t.Key] = append(g, t)
+	}
+	return order, groups
 }
 
 // blockText returns a task's block with the indentation of its first line removed

@@ -7,6 +7,7 @@ package analysis
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"net/url"
 	"sort"
 	"strings"
@@ -32,6 +33,9 @@ var markdown = goldmark.New(
 // with TooLarge set, and the file-too-large diagnostic says so. Parsing runs at
 // about 10 MB/s, so the limit keeps every answer under two seconds.
 const MaxFileSize = 16 << 20
+
+// keySeed seeds the hashes of task keys (Task.keyHash).
+var keySeed = maphash.MakeSeed()
 
 // defaultSettings are the settings Parse uses.
 var defaultSettings = DefaultSettings()
@@ -438,6 +442,7 @@ func (b *builder) listItem(item *ast.ListItem) {
 		Index:    len(b.p.Tasks),
 	}
 	t.Key = normalizeKey(b.inlineText(fc, text))
+	t.keyHash = maphash.String(keySeed, t.Key)
 	for a := item.Parent(); a != nil; a = a.Parent() {
 		if pt, ok := b.tasks[a]; ok {
 			t.Parent = pt

@@ -202,6 +202,10 @@ type Task struct {
 	List *List
 	// Index is the position of the task in Plan.Tasks.
 	Index int
+	// keyHash is a hash of Key, computed once with it (Reparse keeps it for the
+	// tasks it reuses), so that finding duplicates does not hash every key on
+	// every keystroke.
+	keyHash uint64
 }
 
 // Closed reports whether the task is done or cancelled.
