@@ -19,9 +19,20 @@ func RenderStamp(template string, now time.Time, section string) string {
 		return ""
 	}
 	out := strings.ReplaceAll(template, "{date}", now.Format("2006-01-02"))
-	out = strings.ReplaceAll(out, "{section}", section)
+	out = strings.ReplaceAll(out, "{section}", stampEscaper.Replace(section))
 	return strings.TrimRight(out, " \t")
 }
+
+// stampEscaper escapes, in a section name written into a stamp, the characters
+// that could open inline markup together with text after the stamp ("<" of HTML
+// or an autolink, "`" of a code span): a name like "<!A" before a trailing
+// "<!-- -->" comment would otherwise turn the stamp's end into raw HTML, and
+// Reopen could no longer find it. stampUnescaper undoes it for the recorded
+// section.
+var (
+	stampEscaper   = strings.NewReplacer(`<`, `\<`, "`", "\\`")
+	stampUnescaper = strings.NewReplacer(`\<`, `<`, "\\`", "`")
+)
 
 // stampMatcher recognises the stamps of one template at the end of task text.
 type stampMatcher struct {
@@ -127,7 +138,7 @@ func (m *stampMatcher) find(text string) (start int, section string, ok bool) {
 			continue
 		}
 		if m.hasSection && len(sub) > 1 {
-			section = strings.TrimSpace(sub[1])
+			section = stampUnescaper.Replace(strings.TrimSpace(sub[1]))
 		}
 		j := i
 		for j > 0 && (text[j-1] == ' ' || text[j-1] == '\t') {
