@@ -6,6 +6,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -48,18 +49,18 @@ type Symbol struct {
 // subsections and tasks nested inside, and the tasks before the first heading.
 // Every task sits under its innermost section, every subtask under its task.
 // Tasks of done sections are left out (the section's detail counts them).
+//
+// The outline of a large plan has thousands of entries, and editors ask for it
+// after every change, so Symbols counts them first and fills one array: every
+// Children slice is a part of it.
 func Symbols(p *Plan) []Symbol {
 	counts := sectionProgress(p)
-	bySection := make(map[*Section][]Symbol)
-	var top []Symbol
-	var withChildren func(t *Task) Symbol
-	withChildren = func(t *Task) Symbol {
-		sym := taskSymbol(t)
-		for _, c := range t.Children {
-			sym.Children = append(sym.Children, withChildren(c))
-		}
-		return sym
-	}
+	// listed are the top-level tasks of the outline, grouped by innermost
+	// section: those of section i are listed[first[i]:first[i+1]], those
+	// before the first heading listed[first[len(p.Sections)]:].
+	nsec := len(p.Sections)
+	first := make([]int, nsec+2)
+	total := 0
 	for _, t := range p.Tasks {
 		if t.Parent != nil {
 			continue
@@ -69,35 +70,101 @@ func Symbols(p *Plan) []Symbol {
 		if t.Section != nil && t.Section.Role == RoleDone {
 			continue
 		}
-		if t.Section == nil {
-			top = append(top, withChildren(t))
-		} else {
-			bySection[t.Section] = append(bySection[t.Section], withChildren(t))
-		}
+		first[sectionSlot(t, nsec)+1]++
+		total += taskCount(t)
 	}
-	var nest func(s *Section) Symbol
-	nest = func(s *Section) Symbol {
-		sym := sectionSymbol(p, s, counts)
-		// Tasks and subsections in document order.
-		tasks := bySection[s]
-		i := 0
-		for _, sub := range s.Children {
-			for i < len(tasks) && tasks[i].Span.Start < sub.Span.Start {
-				sym.Children = append(sym.Children, tasks[i])
-				i++
-			}
-			sym.Children = append(sym.Children, nest(sub))
-		}
-		sym.Children = append(sym.Children, tasks[i:]...)
-		return sym
+	for i := 1; i < len(first); i++ {
+		first[i] += first[i-1]
 	}
+	listed := make([]*Task, first[nsec+1])
+	next := slices.Clone(first[:nsec+1])
+	for _, t := range p.Tasks {
+		if t.Parent != nil || (t.Section != nil && t.Section.Role == RoleDone) {
+			continue
+		}
+		i := sectionSlot(t, nsec)
+		listed[next[i]] = t
+		next[i]++
+	}
+
+	b := symbolBuilder{p: p, counts: counts, listed: listed, first: first,
+		buf: make([]Symbol, 0, total+nsec)}
+	// The top level: the tasks before the first heading and the top-level
+	// sections, in document order.
+	tasks := listed[first[nsec]:first[nsec+1]]
+	var sections []*Section
 	for _, s := range p.Sections {
 		if s.Parent == nil {
-			top = append(top, nest(s))
+			sections = append(sections, s)
 		}
 	}
-	sort.SliceStable(top, func(i, j int) bool { return top[i].Span.Start < top[j].Span.Start })
-	return top
+	return b.fill(tasks, sections)
+}
+
+// sectionSlot returns the group of a top-level task in Symbols: the index of
+// its section, or nsec before the first heading.
+func sectionSlot(t *Task, nsec int) int {
+	if t.Section == nil {
+		return nsec
+	}
+	return t.Section.Index
+}
+
+// taskCount returns the number of tasks in t's block: t and its subtasks.
+func taskCount(t *Task) int {
+	n := 1
+	for _, c := range t.Children {
+		n += taskCount(c)
+	}
+	return n
+}
+
+// symbolBuilder fills the outline of Symbols into one array.
+type symbolBuilder struct {
+	p      *Plan
+	counts []progress
+	listed []*Task
+	first  []int
+	// buf holds every symbol; its capacity is their number.
+	buf []Symbol
+}
+
+// alloc returns the next n symbols of the array, or nil when n is 0.
+func (b *symbolBuilder) alloc(n int) []Symbol {
+	if n == 0 {
+		return nil
+	}
+	at := len(b.buf)
+	b.buf = append(b.buf, make([]Symbol, n)...)
+	return b.buf[at : at+n : at+n]
+}
+
+// fill returns the symbols of tasks and sections, merged in document order,
+// with their children.
+func (b *symbolBuilder) fill(tasks []*Task, sections []*Section) []Symbol {
+	out := b.alloc(len(tasks) + len(sections))
+	i, j := 0, 0
+	for k := range out {
+		if j == len(sections) || (i < len(tasks) && tasks[i].Span.Start < sections[j].Span.Start) {
+			b.task(&out[k], tasks[i])
+			i++
+			continue
+		}
+		s := sections[j]
+		j++
+		out[k] = sectionSymbol(b.p, s, b.counts)
+		out[k].Children = b.fill(b.listed[b.first[s.Index]:b.first[s.Index+1]], s.Children)
+	}
+	return out
+}
+
+// task fills sym with the symbol of t and its subtasks.
+func (b *symbolBuilder) task(sym *Symbol, t *Task) {
+	*sym = taskSymbol(t)
+	sym.Children = b.alloc(len(t.Children))
+	for i, c := range t.Children {
+		b.task(&sym.Children[i], c)
+	}
 }
 
 // taskSymbol returns the symbol of a task, without its subtasks.
