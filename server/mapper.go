@@ -187,24 +187,123 @@ func (m *Mapper) lineBounds(line int) (start, end int) {
 // of the line's content, like the offset of the '\r'.
 func (m *Mapper) OffsetPosition(off int, enc Encoding) (line, char int) {
 	off = max(0, min(off, len(m.src)))
+	line = m.lineOf(off)
+	start, end := m.lineBounds(line)
+	_, char = m.advance(start, 0, min(off, end), end, enc)
+	return line, char
+}
+
+// lineOf returns the line holding offset off, which must be in [0, len(src)].
+func (m *Mapper) lineOf(off int) int {
 	// lineStarts is strictly increasing and starts with 0, so the line holding
 	// off is the last one whose start is <= off.
 	line, found := slices.BinarySearch(m.lineStarts, off)
 	if !found {
 		line--
 	}
-	start, end := m.lineBounds(line)
-	off = min(off, end)
-	pos := start
+	return line
+}
+
+// advance counts the characters, in encoding enc, from pos, a rune start of a
+// line whose content ends at end and which is char characters into the line,
+// to off (pos <= off <= end). It returns the rune start at or before off and
+// its character. Runes are decoded as utf8.DecodeRune decodes src[pos:end].
+func (m *Mapper) advance(pos, char, off, end int, enc Encoding) (int, int) {
+	if enc == UTF8 && (off == end || utf8.RuneStart(m.src[off])) {
+		// Every byte that is not a continuation byte starts a rune, and in
+		// UTF-8 the character is the byte distance.
+		return off, char + off - pos
+	}
 	for pos < off {
-		r, size := utf8.DecodeRune(m.src[pos:end])
+		b := m.src[pos]
+		if b < utf8.RuneSelf {
+			// ASCII: one byte, one unit in every encoding.
+			pos++
+			char++
+			continue
+		}
+		// The valid two- and three-byte sequences, one UTF-16 unit and one
+		// code point each, are recognised inline (E0 and ED lead bytes
+		// restrict their continuations, so they are left to DecodeRune).
+		var size, units int
+		switch {
+		case b >= 0xC2 && b <= 0xDF && pos+1 < end && isContinuation(m.src[pos+1]):
+			size, units = 2, 1
+		case b >= 0xE1 && b <= 0xEF && b != 0xED && pos+2 < end && isContinuation(m.src[pos+1]) && isContinuation(m.src[pos+2]):
+			size, units = 3, 1
+		default:
+			var r rune
+			r, size = utf8.DecodeRune(m.src[pos:end])
+			units = enc.units(r, size)
+		}
 		if pos+size > off {
 			break // off is in the middle of this rune.
 		}
-		char += enc.units(r, size)
+		if enc == UTF8 {
+			units = size
+		}
+		char += units
 		pos += size
 	}
-	return line, char
+	return pos, char
+}
+
+// isContinuation reports whether b is a UTF-8 continuation byte (10xxxxxx).
+func isContinuation(b byte) bool { return b&0xC0 == 0x80 }
+
+// Cursor converts byte offsets into LSP positions exactly as
+// Mapper.OffsetPosition does, but remembers the line and the rune start of the
+// last conversion: an offset on the same line at or after it continues from
+// there, one on the next line needs no search. So a sequence of offsets that
+// mostly increase, such as the spans of a document outline in document order,
+// costs about one scan of each line instead of one per offset. A Cursor is
+// not safe for concurrent use; a Mapper can hand out any number of them.
+type Cursor struct {
+	m   *Mapper
+	enc Encoding
+	// line is the current line; start, end and next are its start, the end
+	// of its content and the start of the next line (len(src)+1 for the
+	// last line, so that len(src) belongs to it).
+	line, start, end, next int
+	// pos is a rune start of the line, at or after start, and char its
+	// character.
+	pos, char int
+}
+
+// Cursor returns a Cursor converting offsets into positions in encoding enc.
+func (m *Mapper) Cursor(enc Encoding) *Cursor {
+	c := &Cursor{m: m, enc: enc}
+	c.seek(0)
+	return c
+}
+
+// seek makes line the current line of c, with pos at its start.
+func (c *Cursor) seek(line int) {
+	c.line = line
+	c.start, c.end = c.m.lineBounds(line)
+	c.next = len(c.m.src) + 1
+	if line+1 < len(c.m.lineStarts) {
+		c.next = c.m.lineStarts[line+1]
+	}
+	c.pos, c.char = c.start, 0
+}
+
+// Position returns the LSP position of byte offset off, as OffsetPosition(off,
+// enc) does.
+func (c *Cursor) Position(off int) (line, char int) {
+	off = max(0, min(off, len(c.m.src)))
+	switch {
+	case off >= c.start && off < c.next:
+		if off < c.pos {
+			c.pos, c.char = c.start, 0
+		}
+	case off >= c.next && (c.line+2 >= len(c.m.lineStarts) || off < c.m.lineStarts[c.line+2]):
+		c.seek(c.line + 1)
+	default:
+		c.seek(c.m.lineOf(off))
+	}
+	c.pos, c.char = c.m.advance(c.pos, c.char, min(off, c.end), c.end, c.enc)
+	return c.line, c.char
 }
 
 // PositionOffset returns the byte offset of the LSP position {line, char},
