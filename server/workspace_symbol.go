@@ -67,7 +67,7 @@ func (s *server) workspaceSymbol(ctx context.Context, snap snapshot, p *protocol
 		}
 		container := f.sym.Container
 		out = append(out, protocol.SymbolInformation{
-			BaseSymbolInformation: protocol.BaseSymbolInformation{Name: f.sym.Name, Kind: symbolKinds[f.sym.Kind], ContainerName: &container},
+			BaseSymbolInformation: protocol.BaseSymbolInformation{Name: f.sym.Name, Kind: symbolKind(f.sym.Kind), ContainerName: &container},
 			Location:              m.location(analysis.Location{Path: f.sym.Path, Span: f.sym.Span, Src: f.sym.Src}),
 		})
 	}
