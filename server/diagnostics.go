@@ -22,6 +22,12 @@ import (
 
 // Timing of the diagnostics after a change.
 const (
+	// burstGap is how long a run waits for the next change of a burst: changes
+	// that follow each other closer than that (a paste, an editor's multi-cursor
+	// edit, keys sent faster than anyone types) are coalesced into one run
+	// instead of racing a run per change, which would also slow down applying
+	// them. Typing, with tens of milliseconds between keys, waits this once.
+	burstGap = 2 * time.Millisecond
 	// quietDelay is the pause after which the line being typed is checked too.
 	quietDelay = 800 * time.Millisecond
 )
@@ -48,6 +54,7 @@ type diagDoc struct {
 	text         []byte    // the text last seen, to find the line being typed
 	typingLine   int       // 0-based line of the last edit, -1 when none
 	typingUntil  time.Time // when the typing line counts as finished
+	lastChange   time.Time // when the last change arrived
 	running      bool      // a run is in flight
 	pending      bool      // another run is wanted after it
 	pendingQuiet bool      // the pending run is a quiet pass (holds nothing back)
@@ -98,7 +105,8 @@ func (d *diagnostics) event(ev documentEvent) {
 			d.docs[u] = st
 		}
 		st.typingLine = changedLine(st.text, ev.doc.text)
-		st.typingUntil = time.Now().Add(quietDelay)
+		st.lastChange = time.Now()
+		st.typingUntil = st.lastChange.Add(quietDelay)
 		st.text = ev.doc.text
 		d.schedule(u, st, true)
 	case documentClosed:
@@ -153,8 +161,18 @@ func (d *diagnostics) schedule(u uri.URI, st *diagDoc, typing bool) {
 }
 
 // loop runs u's diagnostics, then again while runs were asked for meanwhile.
+// Each run first waits until no change has arrived for burstGap.
 func (d *diagnostics) loop(u uri.URI, st *diagDoc, quiet bool) {
 	for {
+		for {
+			d.mu.Lock()
+			wait := burstGap - time.Since(st.lastChange)
+			d.mu.Unlock()
+			if wait <= 0 {
+				break
+			}
+			time.Sleep(wait)
+		}
 		d.run(u, !quiet)
 		d.mu.Lock()
 		if !st.pending || st.closed {
