@@ -22,12 +22,16 @@ import (
 
 // Timing of the diagnostics after a change.
 const (
-	// burstGap is how long a run waits for the next change of a burst: changes
-	// that follow each other closer than that (a paste, an editor's multi-cursor
-	// edit, keys sent faster than anyone types) are coalesced into one run
-	// instead of racing a run per change, which would also slow down applying
-	// them. Typing, with tens of milliseconds between keys, waits this once.
+	// burstGap is the longest a run waits for the next change of a burst:
+	// changes that follow each other closer than that (a paste, an editor's
+	// multi-cursor edit, keys sent faster than anyone types) are coalesced into
+	// one run instead of racing a run per change, which would also slow down
+	// applying them. The wait is a quarter of the document's last run, so
+	// small documents, whose runs cost little, barely wait. Typing, with tens
+	// of milliseconds between keys, waits this once.
 	burstGap = 2 * time.Millisecond
+	// minWait is the shortest wait worth a sleep.
+	minWait = 300 * time.Microsecond
 	// quietDelay is the pause after which the line being typed is checked too.
 	quietDelay = 800 * time.Millisecond
 )
@@ -51,16 +55,17 @@ type diagnostics struct {
 // fixed debounce.
 type diagDoc struct {
 	slow         *time.Timer
-	text         []byte    // the text last seen, to find the line being typed
-	typingLine   int       // 0-based line of the last edit, -1 when none
-	typingUntil  time.Time // when the typing line counts as finished
-	lastChange   time.Time // when the last change arrived
-	running      bool      // a run is in flight
-	pending      bool      // another run is wanted after it
-	pendingQuiet bool      // the pending run is a quiet pass (holds nothing back)
-	closed       bool      // the document was closed: runs stop
-	anchors      string    // the anchors the last run saw, joined
-	anchorsSeen  bool      // anchors holds a run's anchors
+	text         []byte        // the text last seen, to find the line being typed
+	typingLine   int           // 0-based line of the last edit, -1 when none
+	typingUntil  time.Time     // when the typing line counts as finished
+	lastChange   time.Time     // when the last change arrived
+	cost         time.Duration // how long the last run took
+	running      bool          // a run is in flight
+	pending      bool          // another run is wanted after it
+	pendingQuiet bool          // the pending run is a quiet pass (holds nothing back)
+	closed       bool          // the document was closed: runs stop
+	anchors      string        // the anchors the last run saw, joined
+	anchorsSeen  bool          // anchors holds a run's anchors
 }
 
 // newDiagnostics returns the scheduler of s and registers it for document events.
@@ -166,15 +171,18 @@ func (d *diagnostics) loop(u uri.URI, st *diagDoc, quiet bool) {
 	for {
 		for {
 			d.mu.Lock()
-			wait := burstGap - time.Since(st.lastChange)
+			wait := min(burstGap, st.cost/4) - time.Since(st.lastChange)
 			d.mu.Unlock()
-			if wait <= 0 {
-				break
+			if wait < minWait {
+				break // a sleep this short would last about a millisecond
 			}
 			time.Sleep(wait)
 		}
+		start := time.Now()
 		d.run(u, !quiet)
+		cost := time.Since(start)
 		d.mu.Lock()
+		st.cost = cost
 		if !st.pending || st.closed {
 			st.running = false
 			d.mu.Unlock()
@@ -232,6 +240,7 @@ func (d *diagnostics) run(u uri.URI, holdTyping bool) {
 	}
 	d.mu.Unlock()
 	d.s.notifyDiagnostics(u, &doc.version, items)
+	d.s.logf("TRACE published v%d at %s", doc.version, time.Now().Format("05.000000"))
 	if !holdTyping {
 		d.ext.afterPublish(doc, false) // the quiet pass: check http links in the background
 	}
