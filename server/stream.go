@@ -384,14 +384,37 @@ func clip(b []byte, n int) string {
 	return string(b[:n]) + "…"
 }
 
-// Write implements jsonrpc2.Stream.
+// Write implements jsonrpc2.Stream. The message is encoded straight into a
+// pooled frame buffer after room for its header, so a large answer (a 1 MB
+// outline) is not copied twice more on its way out.
 func (s *stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error) {
-	body, err := jsonrpc2.EncodeMessage(msg)
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	return s.WriteFrame(ctx, body)
+	// room holds "Content-Length: " (16 bytes), up to 19 digits and "\r\n\r\n".
+	const room = 40
+	bp := framePool.Get().(*[]byte)
+	buf := append((*bp)[:0], make([]byte, room)...)
+	buf = jsonrpc2.AppendMessage(buf, msg)
+	header := strconv.AppendInt(append(make([]byte, 0, room), "Content-Length: "...), int64(len(buf)-room), 10)
+	header = append(header, "\r\n\r\n"...)
+	start := room - len(header)
+	copy(buf[start:], header)
+	s.wmu.Lock()
+	n, err := s.out.Write(buf[start:])
+	s.wmu.Unlock()
+	if cap(buf) <= maxPooledFrame {
+		*bp = buf
+		framePool.Put(bp)
+	}
+	return int64(n), err
 }
+
+// framePool recycles Write's frame buffers; maxPooledFrame is the largest kept,
+// so that one huge answer does not stay in memory for good.
+var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+const maxPooledFrame = 4 << 20
 
 // WriteFrame writes body, an encoded message, as one frame with one write.
 func (s *stream) WriteFrame(ctx context.Context, body []byte) (int64, error) {
