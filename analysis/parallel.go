@@ -94,7 +94,7 @@ func parseParts(src []byte, s Settings, k int) (*Plan, bool) {
 			sp.Lines, sp.CRLF = lineStarts(sub)
 			newBuilder(sp, s).extract(i == 0)
 			parts[i] = sp
-			if i > 0 && !topHeadingAt(sp, 0) || end < len(src) && !topHeadingAt(sp, end-start) {
+			if i > 0 && !boundaryAt(sp, 0) || end < len(src) && !boundaryAt(sp, end-start) {
 				failed[i] = true
 				return
 			}
@@ -231,11 +231,11 @@ func joinParts(src []byte, parts []*Plan, bounds []int, defs []defLine, copyAt [
 }
 
 // cutPoints returns up to k-1 offsets, each the nearest to an equal fraction of
-// src among those where a line
-// starts with an ATX heading marker at column 0 ("#" to "######" and a space, a
-// tab or the line end), after the front matter and outside what a line scan
+// src among those where a line starts, at column 0, with an ATX heading marker
+// ("#" to "######" and a space, a tab or the line end) or is a thematic break
+// after a blank line; only after the front matter and outside what a line scan
 // sees as a code fence, an HTML comment or an HTML block. Whether the line
-// really is a top-level heading is left to the parse.
+// really is a top-level heading or break is left to the parse.
 func cutPoints(src []byte, k int, fm *FrontMatter) []int {
 	from := 0
 	if fm != nil {
@@ -243,7 +243,7 @@ func cutPoints(src []byte, k int, fm *FrontMatter) []int {
 	}
 	var cands []int
 	var fence []byte // the opening fence while inside one
-	comment, html := false, false
+	comment, html, afterBlank := false, false, false
 	for i := from; i < len(src); {
 		end := len(src)
 		if j := bytes.IndexByte(src[i:], '\n'); j >= 0 {
@@ -271,9 +271,10 @@ func cutPoints(src []byte, k int, fm *FrontMatter) []int {
 			comment = !bytes.Contains(trimmed[4:], []byte("-->"))
 		case indent <= 3 && len(trimmed) > 1 && trimmed[0] == '<':
 			html = true
-		case indent == 0 && i > from && atxMarker(src, i):
+		case indent == 0 && i > from && (atxMarker(src, i) || afterBlank && breakLine(line)):
 			cands = append(cands, i)
 		}
+		afterBlank = len(bytes.TrimSpace(line)) == 0
 		i = end + 1
 	}
 	var cuts []int
@@ -288,6 +289,37 @@ func cutPoints(src []byte, k int, fm *FrontMatter) []int {
 		}
 	}
 	return cuts
+}
+
+// boundaryAt reports whether p has a top-level ATX heading or a top-level
+// thematic break starting at off: after either, nothing of the text before is
+// still open.
+func boundaryAt(p *Plan, off int) bool {
+	if topHeadingAt(p, off) {
+		return true
+	}
+	i := sort.Search(len(p.Breaks), func(i int) bool { return p.Breaks[i].Start >= off })
+	return i < len(p.Breaks) && p.Breaks[i].Start == off
+}
+
+// breakLine reports whether line (without its line break) is a thematic break
+// made of three or more '-', '*' or '_' and spaces, starting at column 0.
+func breakLine(line []byte) bool {
+	line = bytes.TrimRight(line, " \t\r")
+	if len(line) < 3 || line[0] != '-' && line[0] != '*' && line[0] != '_' {
+		return false
+	}
+	n := 0
+	for _, c := range line {
+		switch c {
+		case line[0]:
+			n++
+		case ' ', '\t':
+		default:
+			return false
+		}
+	}
+	return n >= 3
 }
 
 // atxMarker reports whether the line at offset i starts with 1–6 '#' followed by
