@@ -39,3 +39,35 @@ func BenchmarkServerOpen(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkServerDidChange measures what the read loop does for one typed
+// character (decode the notification, apply the change, derive the line
+// table, tell the diagnostics scheduler), without waiting for diagnostics: a
+// burst of keystrokes costs this per key before its one diagnostics run. The
+// keys alternately insert and delete a character, so the line keeps its length.
+func BenchmarkServerDidChange(b *testing.B) {
+	for _, n := range benchTasks {
+		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
+			c, doc := openBenchPlan(b, n)
+			insert := true
+			b.ReportAllocs()
+			for b.Loop() {
+				doc.version++
+				end, text := doc.col, "x"
+				if !insert {
+					end, text = doc.col+1, ""
+				}
+				insert = !insert
+				c.notify(b, "textDocument/didChange", map[string]any{
+					"textDocument": map[string]any{"uri": doc.uri, "version": doc.version},
+					"contentChanges": []any{map[string]any{
+						"range": map[string]any{"start": map[string]int{"line": doc.line, "character": doc.col},
+							"end": map[string]int{"line": doc.line, "character": end}},
+						"text": text}},
+				})
+			}
+			b.StopTimer()
+			c.call(b, "textDocument/diagnostic", map[string]any{"textDocument": map[string]string{"uri": doc.uri}})
+		})
+	}
+}
