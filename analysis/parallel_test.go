@@ -71,3 +71,21 @@ func TestParseParallelBigPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestParsePartsLabelFolding: "ß" and "SS" are one label for goldmark (full
+// Unicode case folding), so the first definition wins; a parse in parts, where
+// the second definition comes first in its part, must not pick it.
+func TestParsePartsLabelFolding(t *testing.T) {
+	src := []byte("# A\n\n[ß]: /a\n\ntext\n\n# B\n\n[SS]: /b\n\n- [ ] see [ss]\n")
+	checkParts(t, src, 2)
+	p := parseSequential(src, DefaultSettings())
+	var link *Link
+	for _, l := range p.Links {
+		if l.Form == FormReference {
+			link = l
+		}
+	}
+	if link == nil || link.Target != "/a" || string(src[link.Dest.Start:link.Dest.End]) != "/a" {
+		t.Fatalf("the reference link should resolve to the first definition, /a: %+v", link)
+	}
+}

@@ -880,9 +880,12 @@ func decodeText(s []byte) []byte {
 	return s
 }
 
-// normalizeLabel normalises a reference label: white space collapsed, case folded.
+// normalizeLabel normalises a link label the way goldmark matches labels
+// (util.ToLinkReference: white space trimmed and collapsed, full Unicode case
+// folding, so "ß" and "SS" are one label), so that planls resolves a reference
+// link to the definition goldmark resolved it to.
 func normalizeLabel(s []byte) string {
-	return Fold(strings.Join(strings.Fields(string(s)), " "))
+	return util.ToLinkReference(s)
 }
 
 // sections builds the sections from the top-level headings and computes roles.

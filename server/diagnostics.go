@@ -41,10 +41,15 @@ var typingCodes = map[string]bool{"missing-file": true, "missing-anchor": true, 
 
 // diagnostics schedules and publishes the diagnostics of open documents.
 type diagnostics struct {
-	s    *server
-	mu   sync.Mutex
-	docs map[uri.URI]*diagDoc
-	ext  *externalLinks // the background http link check (external_links.go)
+	s *server
+	// publishMu orders a run's publication against the clear of a close.
+	publishMu sync.Mutex
+	// beforePublish, when set (by tests), is called by a run that is about to
+	// publish, with publishMu held.
+	beforePublish func(uri.URI)
+	mu            sync.Mutex
+	docs          map[uri.URI]*diagDoc
+	ext           *externalLinks // the background http link check (external_links.go)
 }
 
 // diagDoc is the diagnostics state of one open document. At most one run per
@@ -121,7 +126,18 @@ func (d *diagnostics) event(ev documentEvent) {
 		}
 		d.s.forgetPlan(u)
 		if !d.pullMode() {
-			go d.s.notifyDiagnostics(u, nil, nil)
+			// Cleared after any publish in flight (publishMu), and only if
+			// the document was not opened again meanwhile.
+			go func() {
+				d.publishMu.Lock()
+				defer d.publishMu.Unlock()
+				d.mu.Lock()
+				reopened := d.docs[u] != nil
+				d.mu.Unlock()
+				if !reopened {
+					d.s.notifyDiagnostics(u, nil, nil)
+				}
+			}()
 		}
 		// The index skips open files: read this one from disk again.
 		d.s.work.add(func(w *indexWork) { w.files = append(w.files, u) })
@@ -179,7 +195,7 @@ func (d *diagnostics) loop(u uri.URI, st *diagDoc, quiet bool) {
 			time.Sleep(wait)
 		}
 		start := time.Now()
-		d.run(u, !quiet)
+		d.run(u, st, !quiet)
 		cost := time.Since(start)
 		d.mu.Lock()
 		st.cost = cost
@@ -216,7 +232,7 @@ func (d *diagnostics) refreshAll() {
 // run computes and publishes the diagnostics of u, unless the document changed
 // meanwhile (the change has asked for a run of its own). Only loop calls it, so
 // the runs of one document never overlap and publish in order.
-func (d *diagnostics) run(u uri.URI, holdTyping bool) {
+func (d *diagnostics) run(u uri.URI, own *diagDoc, holdTyping bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			_ = d.s.logPanic("diagnostics", r)
@@ -228,19 +244,27 @@ func (d *diagnostics) run(u uri.URI, holdTyping bool) {
 	}
 	env := d.s.envFor(doc.uri)
 	items := d.compute(doc, env, holdTyping)
+	// The checks and the publication happen under publishMu, which a close
+	// takes too before clearing: a closed document never gets diagnostics
+	// after its clear.
+	d.publishMu.Lock()
 	d.mu.Lock()
-	st := d.docs[u]
-	if st == nil || st.closed {
+	if st := d.docs[u]; st != own || st.closed {
 		d.mu.Unlock()
-		return
+		d.publishMu.Unlock()
+		return // closed, or closed and opened again (the new state has its own runs)
 	}
 	if d.s.docs.get(u) != doc {
 		d.mu.Unlock()
+		d.publishMu.Unlock()
 		return // stale: a newer version has its own run coming
 	}
 	d.mu.Unlock()
+	if d.beforePublish != nil {
+		d.beforePublish(u)
+	}
 	d.s.notifyDiagnostics(u, &doc.version, items)
-	d.s.logf("TRACE published v%d at %s", doc.version, time.Now().Format("05.000000"))
+	d.publishMu.Unlock()
 	if !holdTyping {
 		d.ext.afterPublish(doc, false) // the quiet pass: check http links in the background
 	}
