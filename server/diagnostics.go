@@ -173,7 +173,9 @@ func (d *diagnostics) schedule(u uri.URI, st *diagDoc, typing bool) {
 		})
 	}
 	if st.running {
-		st.pendingQuiet = st.pending && st.pendingQuiet || !typing
+		// A keystroke makes the pending run a typing one again (its quiet
+		// pass comes with the pause); only a request without typing is quiet.
+		st.pendingQuiet = !typing
 		st.pending = true
 		return
 	}
