@@ -7,11 +7,8 @@ package server
 // the repeated request of a version of a 10,000-task plan.
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -296,87 +293,6 @@ func reportCPU(b *testing.B) func() {
 	}
 }
 
-// leanClient is a client of an in-process server, like benchClient, that
-// does not decode large answers: of a megabyte of outline it reads only the
-// id, so the wire benchmarks time the server and the transport rather than
-// the client's JSON decoder.
-type leanClient struct {
-	*benchClient
-}
-
-// startLeanServer runs Serve on pipes and returns its lean client.
-func startLeanServer(b *testing.B) *leanClient {
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	c := &leanClient{&benchClient{w: inW, wait: map[string]chan json.RawMessage{}, done: make(chan int, 1)}}
-	go func() { c.done <- Serve(context.Background(), inR, outW, Options{}) }()
-	go c.readLoop(bufio.NewReaderSize(outR, 1<<16))
-	b.Cleanup(func() {
-		c.call(b, "shutdown", nil)
-		c.notify(b, "exit", nil)
-		<-c.done
-	})
-	return c
-}
-
-// readLoop delivers responses, whole when small, else only their length as
-// the result; it answers the server's requests with null.
-func (c *leanClient) readLoop(r *bufio.Reader) {
-	for {
-		n := -1
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				return
-			}
-			line = strings.TrimSpace(line)
-			if line == "" {
-				break
-			}
-			if v, ok := strings.CutPrefix(line, "Content-Length:"); ok {
-				n, _ = strconv.Atoi(strings.TrimSpace(v))
-			}
-		}
-		if n < 0 {
-			return
-		}
-		body := make([]byte, n)
-		if _, err := io.ReadFull(r, body); err != nil {
-			return
-		}
-		var m benchMessage
-		if n > 1<<16 {
-			// A large answer: {"jsonrpc":"2.0","id":N,"result":...}.
-			head := string(body[:64])
-			_, rest, _ := strings.Cut(head, `"id":`)
-			id, _, _ := strings.Cut(rest, ",")
-			m.ID, m.Result = json.RawMessage(id), json.RawMessage(strconv.Itoa(n))
-		} else if json.Unmarshal(body, &m) != nil {
-			continue
-		}
-		switch {
-		case m.Method != "" && len(m.ID) > 0:
-			result := "null"
-			if m.Method == "workspace/configuration" {
-				result = "[null]"
-			}
-			c.write(fmt.Sprintf(`{"jsonrpc":"2.0","id":%s,"result":%s}`, m.ID, result))
-		case m.Method == "" && len(m.ID) > 0:
-			c.mu.Lock()
-			ch := c.wait[string(m.ID)]
-			delete(c.wait, string(m.ID))
-			c.mu.Unlock()
-			if ch != nil {
-				if len(m.Error) > 0 && string(m.Error) != "null" {
-					ch <- nil
-				} else {
-					ch <- m.Result
-				}
-			}
-		}
-	}
-}
-
 // BenchmarkDocumentSymbol measures the outline of the 10,000-task plan:
 // "compute" is the server's work for the first request of a version without
 // the transport (analysis.Symbols and encodeSymbols); "first" is the first
@@ -404,7 +320,7 @@ func BenchmarkDocumentSymbol(b *testing.B) {
 	if err := os.WriteFile(filepath.Join(root, "plan.md"), src, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	c := startLeanServer(b)
+	c := startBenchServer(b, true)
 	rootURI := "file://" + filepath.ToSlash(root)
 	docURI := rootURI + "/plan.md"
 	c.call(b, "initialize", map[string]any{
