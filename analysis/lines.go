@@ -8,58 +8,70 @@ import (
 	"sort"
 )
 
-// lineStarts returns the offset at which each line of src starts, and whether most
-// line breaks are "\r\n". A lone "\r" is not a line break.
-func lineStarts(src []byte) ([]int, bool) {
-	lines := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
-	crlf := 0
+// LineStarts returns the offset at which each line of src starts: 0, and the
+// offset after every '\n' (a lone '\r' is not a line break). It is the one line
+// table of planls: plans and the server's position mapper use it.
+func LineStarts(src []byte) []int {
+	return appendBreaks(make([]int, 1, bytes.Count(src, []byte{'\n'})+1), 0, src)
+}
+
+// EditedLineStarts returns LineStarts of the text that results from replacing
+// the bytes [start, end) of a text whose line table is starts by ins. The lines
+// before the edit are reused and those after it shifted instead of scanning the
+// whole new text: a keystroke in a large document costs a copy of the table.
+func EditedLineStarts(starts []int, start, end int, ins []byte) []int {
+	delta := len(ins) - (end - start)
+	// Lines that start at or before start are unchanged; those that start in
+	// (start, end] began after a replaced '\n'; the rest move by delta.
+	keep := sort.SearchInts(starts, start+1)
+	rest := sort.SearchInts(starts, end+1)
+	out := make([]int, 0, keep+bytes.Count(ins, []byte{'\n'})+len(starts)-rest)
+	out = appendBreaks(append(out, starts[:keep]...), start, ins)
+	for _, ls := range starts[rest:] {
+		out = append(out, ls+delta)
+	}
+	return out
+}
+
+// appendBreaks appends to lines, for every '\n' of text, the offset after it
+// plus base.
+func appendBreaks(lines []int, base int, text []byte) []int {
 	for i := 0; ; {
-		j := bytes.IndexByte(src[i:], '\n')
+		j := bytes.IndexByte(text[i:], '\n')
 		if j < 0 {
-			break
+			return lines
 		}
 		i += j + 1
-		lines = append(lines, i)
-		if i > 1 && src[i-2] == '\r' {
-			crlf++
-		}
+		lines = append(lines, base+i)
 	}
+}
+
+// crlfPair is a "\r\n" line break.
+var crlfPair = []byte("\r\n")
+
+// lineStarts returns LineStarts of src and whether most line breaks are "\r\n".
+func lineStarts(src []byte) ([]int, bool) {
+	lines := LineStarts(src)
 	breaks := len(lines) - 1
-	return lines, breaks > 0 && crlf*2 > breaks
+	return lines, breaks > 0 && bytes.Count(src, crlfPair)*2 > breaks
 }
 
 // editedLineStarts returns lineStarts of src, which is old.Src with the bytes
-// [start, end) replaced by src[start:start+len(replacement)]: old's lines are
-// reused (shifted after the edit) instead of scanning all of src.
+// [start, end) replaced by src[start:end+len(src)-len(old.Src)], from old's line
+// table (EditedLineStarts).
 func editedLineStarts(old *Plan, src []byte, start, end int) ([]int, bool) {
 	delta := len(src) - len(old.Src)
-	keep := sort.SearchInts(old.Lines, start+1)
-	rest := sort.SearchInts(old.Lines, end+1)
-	ins := src[start : end+delta]
-	lines := make([]int, 0, keep+bytes.Count(ins, []byte{'\n'})+len(old.Lines)-rest)
-	lines = append(lines, old.Lines[:keep]...)
-	for i := 0; ; {
-		j := bytes.IndexByte(ins[i:], '\n')
-		if j < 0 {
-			break
-		}
-		i += j + 1
-		lines = append(lines, start+i)
-	}
-	for _, ls := range old.Lines[rest:] {
-		lines = append(lines, ls+delta)
-	}
+	lines := EditedLineStarts(old.Lines, start, end, src[start:end+delta])
 	// Whether most breaks are "\r\n" depends on every break; count them again
 	// only when the edit changes the number of breaks or of "\r\n" pairs (the
 	// windows take in one byte on each side for a pair cut by the edit).
 	lo, hi := max(start-1, 0), end+1
-	crlf := []byte("\r\n")
 	if len(lines) == len(old.Lines) &&
-		bytes.Count(old.Src[lo:min(hi, len(old.Src))], crlf) == bytes.Count(src[lo:min(hi+delta, len(src))], crlf) {
+		bytes.Count(old.Src[lo:min(hi, len(old.Src))], crlfPair) == bytes.Count(src[lo:min(hi+delta, len(src))], crlfPair) {
 		return lines, old.CRLF
 	}
 	breaks := len(lines) - 1
-	return lines, breaks > 0 && bytes.Count(src, crlf)*2 > breaks
+	return lines, breaks > 0 && bytes.Count(src, crlfPair)*2 > breaks
 }
 
 // LineOf returns the 0-based line that holds offset off (clamped into the source).

@@ -34,11 +34,11 @@ package server
 // utf8.DecodeRune and "range over string" treat such bytes.
 
 import (
-	"bytes"
 	"slices"
-	"sort"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/planls/planls/analysis"
 )
 
 // Encoding is the unit in which an LSP Position's character offset is counted.
@@ -115,43 +115,15 @@ type Mapper struct {
 // NewMapper returns a Mapper for src. The Mapper keeps src without copying it,
 // so the caller must not modify src afterwards.
 func NewMapper(src []byte) *Mapper {
-	starts := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
-	for i := 0; ; {
-		j := bytes.IndexByte(src[i:], '\n')
-		if j < 0 {
-			break
-		}
-		i += j + 1
-		starts = append(starts, i)
-	}
-	return &Mapper{src: src, lineStarts: starts}
+	return &Mapper{src: src, lineStarts: analysis.LineStarts(src)}
 }
 
 // Edited returns the Mapper of newSrc, which is m's source with the bytes
-// [start, end) replaced by ins. It reuses m's line starts (shifted after the
-// edit) instead of scanning newSrc again, so a keystroke in a large document
-// costs a copy of the line table, not a scan of the text. start and end must be
-// offsets of m's source with start <= end.
+// [start, end) replaced by ins, deriving its line table from m's
+// (analysis.EditedLineStarts) instead of scanning newSrc again. start and end
+// must be offsets of m's source with start <= end.
 func (m *Mapper) Edited(start, end int, ins, newSrc []byte) *Mapper {
-	delta := len(ins) - (end - start)
-	// Lines that start at or before start are unchanged; those that start in
-	// (start, end] began after a replaced '\n'; the rest move by delta.
-	keep := sort.SearchInts(m.lineStarts, start+1)
-	rest := sort.SearchInts(m.lineStarts, end+1)
-	starts := make([]int, 0, keep+bytes.Count(ins, []byte{'\n'})+len(m.lineStarts)-rest)
-	starts = append(starts, m.lineStarts[:keep]...)
-	for i := 0; ; {
-		j := bytes.IndexByte(ins[i:], '\n')
-		if j < 0 {
-			break
-		}
-		i += j + 1
-		starts = append(starts, start+i)
-	}
-	for _, ls := range m.lineStarts[rest:] {
-		starts = append(starts, ls+delta)
-	}
-	return &Mapper{src: newSrc, lineStarts: starts}
+	return &Mapper{src: newSrc, lineStarts: analysis.EditedLineStarts(m.lineStarts, start, end, ins)}
 }
 
 // LineCount returns the number of lines of the document, which is one more
