@@ -129,7 +129,6 @@ func parseParts(src []byte, s Settings, k int) (*Plan, bool) {
 func joinParts(src []byte, parts []*Plan, bounds []int, defs []defLine, copyAt []int) (*Plan, bool) {
 	p := &Plan{Src: src, FrontMatter: parts[0].FrontMatter}
 	p.Lines, p.CRLF = lineStarts(src)
-	var realDefs []Span
 	for i, sp := range parts {
 		start, end := bounds[i], bounds[i+1]
 		own := end - start // the part's own text in sp
@@ -158,72 +157,26 @@ func joinParts(src []byte, parts []*Plan, bounds []int, defs []defLine, copyAt [
 			}
 			return Span{x.Start + start, x.End + start}
 		}
-		for _, h := range sp.Headings {
-			if in(h.Span) {
-				h.Span, h.TextSpan = move(h.Span), move(h.TextSpan)
-				p.Headings = append(p.Headings, h)
-			}
-		}
-		for _, t := range sp.Tasks {
-			if in(t.Span) {
-				t.Span, t.Line, t.Marker, t.Checkbox, t.TextSpan = move(t.Span), move(t.Line), move(t.Marker), move(t.Checkbox), move(t.TextSpan)
-				p.Tasks = append(p.Tasks, t)
-			}
-		}
-		for _, l := range sp.Lists {
-			if in(l.Span) {
-				l.Span = move(l.Span)
-				for j, it := range l.Items {
-					l.Items[j] = move(it)
-				}
-				p.Lists = append(p.Lists, l)
-			}
-		}
-		for _, l := range sp.Links {
-			if in(l.Span) {
-				l.Span, l.Dest = move(l.Span), move(l.Dest)
-				p.Links = append(p.Links, l)
-			}
-		}
-		for _, d := range sp.RefDefs {
-			if in(d.Span) {
-				d.Span, d.LabelSpan, d.Dest = move(d.Span), move(d.LabelSpan), move(d.Dest)
-				p.RefDefs = append(p.RefDefs, d)
-				realDefs = append(realDefs, d.Span)
-			}
-		}
-		for _, a := range sp.html {
-			if in(a.Span) {
-				a.Span = move(a.Span)
-				p.html = append(p.html, a)
-			}
-		}
-		for _, m := range sp.Malformed {
-			if in(m.Span) {
-				m.Span, m.Line = move(m.Span), move(m.Line)
-				p.Malformed = append(p.Malformed, m)
-			}
-		}
-		for _, b := range sp.Breaks {
-			if in(b) {
-				p.Breaks = append(p.Breaks, move(b))
-			}
-		}
-		for _, c := range sp.Code {
-			if in(c) {
-				p.Code = append(p.Code, move(c))
-			}
-		}
+		part := takeShifted(sp, in, move)
+		p.Headings = append(p.Headings, part.Headings...)
+		p.Tasks = append(p.Tasks, part.Tasks...)
+		p.Lists = append(p.Lists, part.Lists...)
+		p.Links = append(p.Links, part.Links...)
+		p.RefDefs = append(p.RefDefs, part.RefDefs...)
+		p.html = append(p.html, part.html...)
+		p.Malformed = append(p.Malformed, part.Malformed...)
+		p.Breaks = append(p.Breaks, part.Breaks...)
+		p.Code = append(p.Code, part.Code...)
 		if !ok {
 			return nil, false
 		}
 	}
 	// The lines copied must be exactly the file's definitions.
-	if len(realDefs) != len(defs) {
+	if len(p.RefDefs) != len(defs) {
 		return nil, false
 	}
-	for i, d := range realDefs {
-		if d != defs[i].span {
+	for i, d := range p.RefDefs {
+		if d.Span != defs[i].span {
 			return nil, false
 		}
 	}

@@ -213,14 +213,8 @@ func reparseRegion(old *Plan, src []byte, s Settings, start, endOld, delta int, 
 			p.Headings = append(p.Headings, &c)
 		}
 	}
-	var partHeadings []*Heading
-	for _, h := range sp.Headings {
-		if inPart(h.Span) {
-			h.Span, h.TextSpan = fromSub(h.Span), fromSub(h.TextSpan)
-			partHeadings = append(partHeadings, h)
-		}
-	}
-	p.Headings = spliceSorted(p.Headings, partHeadings, func(h *Heading) int { return h.Span.Start })
+	part := takeShifted(sp, inPart, fromSub)
+	p.Headings = spliceSorted(p.Headings, part.Headings, func(h *Heading) int { return h.Span.Start })
 
 	// Tasks and lists, with their pointers re-linked to the copies.
 	// The copies are allocated together, and found by the old task's Index
@@ -283,25 +277,8 @@ func reparseRegion(old *Plan, src []byte, s Settings, start, endOld, delta int, 
 			l.Parent = taskCopy(l.Parent)
 		}
 	}
-	var partTasks []*Task
-	for _, t := range sp.Tasks {
-		if inPart(t.Span) {
-			t.Span, t.Line, t.Marker, t.Checkbox, t.TextSpan = fromSub(t.Span), fromSub(t.Line), fromSub(t.Marker), fromSub(t.Checkbox), fromSub(t.TextSpan)
-			partTasks = append(partTasks, t)
-		}
-	}
-	var partLists []*List
-	for _, l := range sp.Lists {
-		if inPart(l.Span) {
-			l.Span = fromSub(l.Span)
-			for k, it := range l.Items {
-				l.Items[k] = fromSub(it)
-			}
-			partLists = append(partLists, l)
-		}
-	}
-	p.Tasks = spliceSorted(tasks, partTasks, func(t *Task) int { return t.Span.Start })
-	p.Lists = spliceSorted(lists, partLists, func(l *List) int { return l.Span.Start })
+	p.Tasks = spliceSorted(tasks, part.Tasks, func(t *Task) int { return t.Span.Start })
+	p.Lists = spliceSorted(lists, part.Lists, func(l *List) int { return l.Span.Start })
 
 	// Links, definitions, HTML anchors, near misses, breaks and code.
 	for _, l := range old.Links {
@@ -311,12 +288,7 @@ func reparseRegion(old *Plan, src []byte, s Settings, start, endOld, delta int, 
 			p.Links = append(p.Links, &c)
 		}
 	}
-	for _, l := range sp.Links {
-		if inPart(l.Span) {
-			l.Span, l.Dest = fromSub(l.Span), fromSub(l.Dest)
-			p.Links = append(p.Links, l)
-		}
-	}
+	p.Links = append(p.Links, part.Links...)
 	for _, d := range old.RefDefs {
 		c := *d
 		c.Span, c.LabelSpan, c.Dest = fromOld(d.Span), fromOld(d.LabelSpan), fromOld(d.Dest)
@@ -329,12 +301,7 @@ func reparseRegion(old *Plan, src []byte, s Settings, start, endOld, delta int, 
 			p.html = append(p.html, &c)
 		}
 	}
-	for _, a := range sp.html {
-		if inPart(a.Span) {
-			a.Span = fromSub(a.Span)
-			p.html = append(p.html, a)
-		}
-	}
+	p.html = append(p.html, part.html...)
 	sort.SliceStable(p.html, func(i, j int) bool { return p.html[i].Span.Start < p.html[j].Span.Start })
 	for _, m := range old.Malformed {
 		if before(m.Span) || after(m.Span) {
@@ -343,35 +310,85 @@ func reparseRegion(old *Plan, src []byte, s Settings, start, endOld, delta int, 
 			p.Malformed = append(p.Malformed, &c)
 		}
 	}
-	for _, m := range sp.Malformed {
-		if inPart(m.Span) {
-			m.Span, m.Line = fromSub(m.Span), fromSub(m.Line)
-			p.Malformed = append(p.Malformed, m)
-		}
-	}
+	p.Malformed = append(p.Malformed, part.Malformed...)
 	sort.SliceStable(p.Malformed, func(i, j int) bool { return p.Malformed[i].Span.Start < p.Malformed[j].Span.Start })
 	for _, b := range old.Breaks {
 		if before(b) || after(b) {
 			p.Breaks = append(p.Breaks, fromOld(b))
 		}
 	}
-	for _, b := range sp.Breaks {
-		if inPart(b) {
-			p.Breaks = append(p.Breaks, fromSub(b))
-		}
-	}
+	p.Breaks = append(p.Breaks, part.Breaks...)
 	sort.Slice(p.Breaks, func(i, j int) bool { return p.Breaks[i].Start < p.Breaks[j].Start })
 	for _, c := range old.Code {
 		if before(c) || after(c) {
 			p.Code = append(p.Code, fromOld(c))
 		}
 	}
-	for _, c := range sp.Code {
-		if inPart(c) {
-			p.Code = append(p.Code, fromSub(c))
+	p.Code = append(p.Code, part.Code...)
+	return region{p: p, sub: sp, listMap: listMap, base: base, shift: shiftSub}, true
+}
+
+// takeShifted returns the elements of sp (a scratch parse of part of a file)
+// whose span keep accepts, with every span of them mapped by move to the
+// file's offsets. The elements are moved, not copied: sp is not used again.
+func takeShifted(sp *Plan, keep func(Span) bool, move func(Span) Span) *Plan {
+	out := &Plan{}
+	for _, h := range sp.Headings {
+		if keep(h.Span) {
+			h.Span, h.TextSpan = move(h.Span), move(h.TextSpan)
+			out.Headings = append(out.Headings, h)
 		}
 	}
-	return region{p: p, sub: sp, listMap: listMap, base: base, shift: shiftSub}, true
+	for _, t := range sp.Tasks {
+		if keep(t.Span) {
+			t.Span, t.Line, t.Marker, t.Checkbox, t.TextSpan = move(t.Span), move(t.Line), move(t.Marker), move(t.Checkbox), move(t.TextSpan)
+			out.Tasks = append(out.Tasks, t)
+		}
+	}
+	for _, l := range sp.Lists {
+		if keep(l.Span) {
+			l.Span = move(l.Span)
+			for k, it := range l.Items {
+				l.Items[k] = move(it)
+			}
+			out.Lists = append(out.Lists, l)
+		}
+	}
+	for _, l := range sp.Links {
+		if keep(l.Span) {
+			l.Span, l.Dest = move(l.Span), move(l.Dest)
+			out.Links = append(out.Links, l)
+		}
+	}
+	for _, d := range sp.RefDefs {
+		if keep(d.Span) {
+			d.Span, d.LabelSpan, d.Dest = move(d.Span), move(d.LabelSpan), move(d.Dest)
+			out.RefDefs = append(out.RefDefs, d)
+		}
+	}
+	for _, a := range sp.html {
+		if keep(a.Span) {
+			a.Span = move(a.Span)
+			out.html = append(out.html, a)
+		}
+	}
+	for _, m := range sp.Malformed {
+		if keep(m.Span) {
+			m.Span, m.Line = move(m.Span), move(m.Line)
+			out.Malformed = append(out.Malformed, m)
+		}
+	}
+	for _, b := range sp.Breaks {
+		if keep(b) {
+			out.Breaks = append(out.Breaks, move(b))
+		}
+	}
+	for _, c := range sp.Code {
+		if keep(c) {
+			out.Code = append(out.Code, move(c))
+		}
+	}
+	return out
 }
 
 // topHeadingAt reports whether p has a top-level ATX heading starting at off.
