@@ -204,13 +204,24 @@ async function diagnostics(page) {
 
   // The squiggle on line 6 lies exactly under the text "#不存在" (UTF-16
   // columns 28 to 32), measured on the rendered line.
+  // The editor may re-render its decorations (a second publication of the
+  // same diagnostics, the Problems panel resizing it): wait until a squiggle
+  // is on the line rather than looking once.
   const text = await textBox(page, '#不存在');
-  const squiggles = page.locator('.editor-group-container.active .squiggly-warning');
-  let found;
-  for (let i = 0; i < (await squiggles.count()); i++) {
-    const b = await squiggles.nth(i).boundingBox();
-    if (b && b.y < text.y + text.height && b.y + b.height > text.y) found = b;
-  }
+  const handle = await page
+    .waitForFunction(
+      (t) => {
+        for (const el of document.querySelectorAll('.editor-group-container.active .squiggly-warning')) {
+          const b = el.getBoundingClientRect();
+          if (b.y < t.y + t.height && b.y + b.height > t.y) return { x: b.x, y: b.y, width: b.width, height: b.height };
+        }
+        return null;
+      },
+      text,
+      { timeout: 15000 },
+    )
+    .catch(() => null);
+  const found = handle && (await handle.jsonValue());
   if (!found) throw new Error('no squiggle on the line of "#不存在"');
   log(`squiggle x=${found.x.toFixed(1)}..${(found.x + found.width).toFixed(1)}, "#不存在" x=${text.x.toFixed(1)}..${(text.x + text.width).toFixed(1)}`);
   if (Math.abs(found.x - text.x) > 2 || Math.abs(found.x + found.width - (text.x + text.width)) > 2) {
